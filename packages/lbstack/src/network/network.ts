@@ -1,0 +1,52 @@
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import * as pulumi from "@pulumi/pulumi";
+import { TYPE_TOKENS } from "../common/tokens";
+import { applyTransform, Transform } from "../common/transform";
+import type { ResolvedNetwork } from "../stack/schema";
+
+const NAT_STRATEGY = { "single": "Single", "one-per-az": "OnePerAz", "none": "None" } as const;
+
+export interface NetworkArgs {
+    /** The validated network spec (see `parseStackSpec`). */
+    spec: ResolvedNetwork;
+    tags?: Record<string, string>;
+    transform?: { vpc?: Transform<awsx.ec2.VpcArgs> };
+}
+
+/** A new awsx VPC (public and private subnets per AZ, NAT gateways) or the user's own VPC and subnets. */
+export class Network extends pulumi.ComponentResource {
+    readonly vpcId: pulumi.Output<string>;
+    readonly vpcCidr: pulumi.Output<string>;
+    readonly publicSubnetIds: pulumi.Output<string[]>;
+    readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** The awsx VPC, when lbstack created one. */
+    readonly vpc?: awsx.ec2.Vpc;
+
+    constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(TYPE_TOKENS.Network, name, {}, opts);
+        const spec = args.spec;
+        if (spec.kind === "new") {
+            const [vpcName, vpcArgs] = applyTransform(args.transform?.vpc, `${name}-vpc`, {
+                cidrBlock: spec.cidrBlock,
+                numberOfAvailabilityZones: spec.availabilityZones,
+                natGateways: { strategy: NAT_STRATEGY[spec.natGateways] },
+                subnetStrategy: "Auto",
+                enableDnsHostnames: true,
+                enableDnsSupport: true,
+                tags: { ...(args.tags ?? {}), Name: name },
+            } as awsx.ec2.VpcArgs, {});
+            this.vpc = new awsx.ec2.Vpc(vpcName, vpcArgs, { parent: this });
+            this.vpcId = this.vpc.vpcId;
+            this.vpcCidr = pulumi.output(spec.cidrBlock);
+            this.publicSubnetIds = this.vpc.publicSubnetIds;
+            this.privateSubnetIds = this.vpc.privateSubnetIds;
+        } else {
+            this.vpcId = pulumi.output(spec.vpcId);
+            this.vpcCidr = aws.ec2.getVpcOutput({ id: spec.vpcId }, { parent: this }).cidrBlock;
+            this.publicSubnetIds = pulumi.output(spec.publicSubnetIds);
+            this.privateSubnetIds = pulumi.output(spec.privateSubnetIds);
+        }
+        this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
+    }
+}

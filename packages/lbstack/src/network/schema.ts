@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { IPV4_CIDR, inputString, inputStringList, int } from "../common/zod-helpers";
+
+const subnetIds = (which: string) => inputStringList(
+    { test: (s) => /^subnet-[0-9a-f]{8,17}$/.test(s), message: "subnet IDs such as subnet-0123456789abcdef0" },
+    2, `must list at least 2 ${which} subnets in different Availability Zones (a load balancer needs two AZs)`,
+);
+
+/**
+ * Where the stack runs: your own VPC (`vpcId`, `publicSubnetIds`, `privateSubnetIds`: all three
+ * or none) or a new VPC built by awsx (`cidrBlock`, `availabilityZones`, `natGateways`).
+ */
+export const NetworkSpecSchema = z.strictObject({
+    /** An existing VPC ID (`vpc-…`). With publicSubnetIds and privateSubnetIds. */
+    vpcId: inputString({ test: (s) => /^vpc-[0-9a-f]{8,17}$/.test(s), message: "must be a VPC ID such as vpc-0123456789abcdef0" }).optional(),
+    /** Public subnets (one per AZ, at least 2) for an internet-facing load balancer. */
+    publicSubnetIds: subnetIds("public").optional(),
+    /** Private subnets (one per AZ, at least 2) for the instances. */
+    privateSubnetIds: subnetIds("private").optional(),
+    /** New VPC: IPv4 CIDR, prefix /16 to /24 (awsx carves a public and a private subnet per AZ from it). Default `10.0.0.0/16`. */
+    cidrBlock: z.string().regex(IPV4_CIDR, { error: "must be an IPv4 CIDR block such as 10.0.0.0/16" })
+        .refine((s) => { const p = Number(s.split("/")[1]); return p >= 16 && p <= 24; }, { error: "must have a prefix between /16 and /24 (AWS allows /16–/28 for a VPC; smaller leaves no room for a public and a private subnet per AZ)" }).optional(),
+    /** New VPC: Availability Zones, 2–6. Default 2. */
+    availabilityZones: int(2, 6, "AZs").optional(),
+    /** New VPC: NAT gateways for outbound traffic from private subnets: `single` (cheapest), `one-per-az` (survives an AZ outage) or `none` (instances then need VPC endpoints for SSM). Default `single`. */
+    natGateways: z.enum(["single", "one-per-az", "none"]).optional(),
+}).superRefine((n, ctx) => {
+    const own = (["vpcId", "publicSubnetIds", "privateSubnetIds"] as const).filter((k) => n[k] !== undefined);
+    const created = (["cidrBlock", "availabilityZones", "natGateways"] as const).filter((k) => n[k] !== undefined);
+    if (own.length > 0) {
+        for (const k of ["vpcId", "publicSubnetIds", "privateSubnetIds"] as const) {
+            if (n[k] === undefined) ctx.addIssue({ code: "custom", path: [k], message: `is required with ${own.join(" and ")}: give vpcId, publicSubnetIds and privateSubnetIds together, or none of them for a new VPC` });
+        }
+        for (const k of created) {
+            ctx.addIssue({ code: "custom", path: [k], message: "only applies to a new VPC; it cannot be combined with vpcId/subnet IDs" });
+        }
+    }
+});
+export type NetworkSpec = z.input<typeof NetworkSpecSchema>;
+
+export const NETWORK_DEFAULTS = { cidrBlock: "10.0.0.0/16", availabilityZones: 2, natGateways: "single" } as const;

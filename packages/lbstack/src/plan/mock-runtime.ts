@@ -1,0 +1,169 @@
+import * as pulumi from "@pulumi/pulumi";
+import { planRegistry, PlannedComponent } from "../common/registry";
+
+/** How an unknown value (known only after deploy) appears in a plan. */
+export const UNKNOWN = { $unknown: "known after deploy" } as const;
+
+/** One resource the program would register. */
+export interface PlannedResource {
+    /** Pulumi type token, e.g. `aws:autoscaling/group:Group`. */
+    type: string;
+    /** Logical name. */
+    name: string;
+    /** The parent's logical name; null for children of the stack root. */
+    parent: string | null;
+    urn: string;
+    /** A provider resource (true) or a component (false). */
+    custom: boolean;
+    /** The inputs the program passed, with unknowns marked as {@link UNKNOWN}. */
+    inputs: Record<string, unknown>;
+    /** Resource options that change what a deploy does. */
+    options: { ignoreChanges?: string[]; protect?: boolean; deleteBeforeReplace?: boolean; remote?: boolean };
+}
+
+/** A data-source call the program made (a lookup answered by the mocks). */
+export interface PlannedCall {
+    token: string;
+    inputs: Record<string, unknown>;
+}
+
+export interface PlanRun {
+    resources: PlannedResource[];
+    calls: PlannedCall[];
+    /** Stack outputs the program exported (unknowns marked). */
+    outputs: Record<string, unknown>;
+    /** Validated specs that lbstack components recorded. */
+    components: PlannedComponent[];
+}
+
+export interface MockRuntimeOptions {
+    project?: string;
+    stack?: string;
+    /** Config as `{ "<namespace>:<key>": value }`; objects are passed as structured config. */
+    config?: Record<string, unknown>;
+}
+
+/**
+ * Lookups the mock runtime answers. Values that only AWS knows (an AMI id, a VPC's CIDR) are
+ * answered as unknown so the plan never invents them.
+ */
+function answerCall(token: string, inputs: Record<string, any>): Record<string, unknown> {
+    const unknown = pulumi.runtime.unknownValue;
+    switch (token) {
+        case "aws:index/getPartition:getPartition":
+            return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
+        case "aws:index/getRegion:getRegion":
+            return { name: unknown, region: unknown, id: unknown };
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: unknown, arn: unknown, userId: unknown, id: unknown };
+        case "aws:ssm/getParameter:getParameter":
+            return { name: inputs.name, value: unknown, insecureValue: unknown, type: "String", id: inputs.name, arn: unknown, version: unknown, withDecryption: true };
+        case "aws:ec2/getVpc:getVpc":
+            return { id: inputs.id, cidrBlock: unknown, arn: unknown };
+        default:
+            return {};
+    }
+}
+
+function markUnknowns(v: unknown): unknown {
+    if (pulumi.isUnknown(v) || v === pulumi.runtime.unknownValue) return UNKNOWN;
+    if (Array.isArray(v)) return v.map(markUnknowns);
+    if (v !== null && typeof v === "object") {
+        if (pulumi.asset.Asset.isInstance(v) || pulumi.asset.Archive.isInstance(v)) return describeAsset(v);
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, markUnknowns(x)]));
+    }
+    return v;
+}
+
+function describeAsset(v: any): unknown {
+    if (v.path !== undefined) return { $asset: "file", path: v.path };
+    if (v.text !== undefined) return { $asset: "string", bytes: Buffer.byteLength(String(v.text)) };
+    if (v.assets !== undefined) return { $archive: "assets", entries: Object.keys(v.assets) };
+    return { $asset: "other" };
+}
+
+function nameFromUrn(urn: string): string {
+    return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+/**
+ * Runs `program` under the Pulumi SDK's mock runtime in preview mode and records every resource
+ * it would register, with its parent, inputs and options, and every lookup it made. Nothing
+ * reaches a cloud or the Pulumi engine.
+ */
+export async function runWithMocks(program: () => unknown, options: MockRuntimeOptions = {}): Promise<PlanRun> {
+    const project = options.project ?? "lbstack";
+    const stack = options.stack ?? "plan";
+    const resources: PlannedResource[] = [];
+    const calls: PlannedCall[] = [];
+    const byKey = new Map<string, PlannedResource>();
+    planRegistry().length = 0;
+
+    await pulumi.runtime.setMocks({
+        newResource(args) {
+            const r = byKey.get(`${args.type}::${args.name}`);
+            if (r) r.inputs = markUnknowns(args.inputs) as Record<string, unknown>;
+            // Return no outputs beyond the inputs: in preview, every computed output is unknown.
+            return { id: undefined as any, state: args.custom ? args.inputs : {} };
+        },
+        call(args) {
+            calls.push({ token: args.token, inputs: markUnknowns(args.inputs) as Record<string, unknown> });
+            return answerCall(args.token, args.inputs);
+        },
+    }, project, stack, true);
+    pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
+
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: any) => {
+        const parentUrn: string = req.getParent();
+        const type: string = req.getType();
+        const name: string = req.getName();
+        const entry: PlannedResource = {
+            type, name,
+            parent: parentUrn && !parentUrn.includes("::pulumi:pulumi:Stack::") ? nameFromUrn(parentUrn) : null,
+            urn: "",
+            custom: req.getCustom(),
+            inputs: {},
+            options: {
+                ...(req.getIgnorechangesList().length ? { ignoreChanges: req.getIgnorechangesList() } : {}),
+                ...(req.getProtect() ? { protect: true } : {}),
+                ...(req.getDeletebeforereplace() ? { deleteBeforeReplace: true } : {}),
+                ...(req.getRemote() ? { remote: true } : {}),
+            },
+        };
+        if (type !== "pulumi:pulumi:Stack") {
+            resources.push(entry);
+            byKey.set(`${type}::${name}`, entry);
+        }
+        return register(req, (err: unknown, resp: any) => {
+            if (resp) entry.urn = resp.getUrn();
+            callback(err, resp);
+        });
+    };
+
+    let outputs: Record<string, unknown> = {};
+    const exported = await pulumi.runtime.runInPulumiStack(async () => {
+        const result = await program();
+        return result as any;
+    });
+    await pulumi.runtime.disconnect();
+    if (exported && typeof exported === "object") {
+        outputs = markUnknowns(await resolveDeep(exported)) as Record<string, unknown>;
+    }
+    return { resources, calls, outputs, components: [...planRegistry()] };
+}
+
+async function resolveDeep(v: unknown): Promise<unknown> {
+    if (pulumi.Output.isInstance(v)) {
+        const known = await (v as any).isKnown;
+        return known ? resolveDeep(await (v as any).promise()) : UNKNOWN;
+    }
+    if (v && typeof (v as any).then === "function") return resolveDeep(await v);
+    if (Array.isArray(v)) return Promise.all(v.map(resolveDeep));
+    if (v !== null && typeof v === "object" && !pulumi.Resource.isInstance(v)) {
+        const entries = await Promise.all(Object.entries(v).map(async ([k, x]) => [k, await resolveDeep(x)] as const));
+        return Object.fromEntries(entries);
+    }
+    return v;
+}

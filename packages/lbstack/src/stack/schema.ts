@@ -1,0 +1,346 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { GROUP_DEFAULTS, groupShape } from "../app-group/schema";
+import { parseSpec } from "../common/validation";
+import { int, tags } from "../common/zod-helpers";
+import { InstanceSpecSchema, instanceIssues, RelativeIssue, resolveInstance, ResolvedInstance } from "../instance/schema";
+import {
+    DEFAULT_SSL_POLICY, INBOUND_RULES_PER_SECURITY_GROUP, LOAD_BALANCER_DEFAULTS, LoadBalancerSpecSchema, RouteSchema, RULE_LIMITS,
+} from "../load-balancer/schema";
+import { NETWORK_DEFAULTS, NetworkSpecSchema } from "../network/schema";
+
+export const GROUP_ROLES = ["primary", "backup"] as const;
+export type GroupRole = (typeof GROUP_ROLES)[number];
+
+export const GroupSpecSchema = z.strictObject(groupShape);
+/** One application group as a user writes it. */
+export type GroupSpec = z.input<typeof GroupSpecSchema>;
+
+export const TrafficSchema = z.strictObject({
+    /** Relative share of requests per group, 0–999 each, not both 0. Default `{ primary: 90, backup: 10 }`. */
+    weights: z.strictObject({ primary: int(0, 999), backup: int(0, 999) }).optional(),
+});
+
+/** Everything `LoadBalancedStack` takes, except the `transform` escape hatch. */
+export const LoadBalancedStackSpecSchema = z.strictObject({
+    /** Your own VPC and subnets, or the shape of a new VPC. Default: a new VPC, 2 AZs, one NAT gateway. */
+    network: NetworkSpecSchema.optional(),
+    /** The instance spec shared by both groups. Required. */
+    instance: InstanceSpecSchema,
+    /** The primary application group. Required. */
+    primary: GroupSpecSchema,
+    /** The backup application group. Required. */
+    backup: GroupSpecSchema,
+    /** How requests are shared between the groups. */
+    traffic: TrafficSchema.optional(),
+    /** Listener rules that send matching requests to one group (application LB only), at most 100. */
+    routes: z.array(RouteSchema).max(RULE_LIMITS.rulesPerLoadBalancer - 1, { error: "at most 99 routes (an ALB has a default quota of 100 rules)" }).optional(),
+    /** The load balancer. Default: an internet-facing ALB with an HTTP listener on port 80. */
+    loadBalancer: LoadBalancerSpecSchema.optional(),
+    /** Tags on every resource that takes tags (≤ 50, keys ≤ 128 chars, values ≤ 256 chars). */
+    tags: tags.optional(),
+}).superRefine((spec, ctx) => {
+    for (const issue of stackIssues(spec)) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message, input: issue.value });
+});
+
+type ParsedSpec = z.output<typeof LoadBalancedStackSpecSchema>;
+type ParsedGroup = z.output<typeof GroupSpecSchema>;
+type Range = { min: number; max?: number };
+
+export interface ResolvedHealthCheck {
+    path: string;
+    port?: number;
+    protocol: "HTTP" | "HTTPS" | "TCP";
+    intervalSeconds: number;
+    timeoutSeconds: number;
+    healthyThreshold: number;
+    unhealthyThreshold: number;
+    matcher: string;
+    gracePeriodSeconds: number;
+}
+
+/** A group with every default filled in. */
+export interface ResolvedGroup {
+    role: GroupRole;
+    instance: ResolvedInstance;
+    capacity: { min: number; max: number; desired?: number };
+    port: number;
+    protocol: "HTTP" | "HTTPS" | "TCP";
+    healthCheck: ResolvedHealthCheck;
+    deregistrationDelaySeconds: number;
+    slowStartSeconds: number;
+    allowAllEgress: boolean;
+}
+
+export interface ResolvedListener {
+    port: number;
+    protocol: "HTTP" | "HTTPS" | "TCP" | "TLS";
+    certificateArn?: pulumi.Input<string>;
+    sslPolicy?: string;
+    redirectHttpToHttps: boolean;
+}
+
+export interface ResolvedLoadBalancer {
+    type: "application" | "network";
+    internal: boolean;
+    idleTimeoutSeconds: number;
+    deletionProtection: boolean;
+    /** undefined: the default (the world, or the VPC CIDR for an internal LB). */
+    allowedCidrs?: string[];
+    desyncMitigation: "defensive" | "strictest";
+    crossZone: boolean;
+    listener: ResolvedListener;
+}
+
+export type ResolvedNetwork =
+    | { kind: "existing"; vpcId: pulumi.Input<string>; publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>; privateSubnetIds: pulumi.Input<pulumi.Input<string>[]> }
+    | { kind: "new"; cidrBlock: string; availabilityZones: number; natGateways: "single" | "one-per-az" | "none" };
+
+export interface ResolvedRoute {
+    index: number;
+    target: GroupRole;
+    priority: number;
+    paths?: string[];
+    hosts?: string[];
+    headers?: Record<string, string[]>;
+}
+
+/** A validated `LoadBalancedStack` spec with every default filled in: what the components build from. */
+export interface ResolvedStackSpec {
+    network: ResolvedNetwork;
+    loadBalancer: ResolvedLoadBalancer;
+    groups: Record<GroupRole, ResolvedGroup>;
+    traffic: { weights: Record<GroupRole, number> };
+    routes: ResolvedRoute[];
+    tags: Record<string, string>;
+}
+
+export const TRAFFIC_DEFAULTS = { weights: { primary: 90, backup: 10 } } as const;
+
+function resolveListener(lb: ParsedSpec["loadBalancer"]): ResolvedListener {
+    const type = lb?.type ?? LOAD_BALANCER_DEFAULTS.type;
+    const l = lb?.listener ?? {};
+    const secure = l.certificateArn !== undefined;
+    const protocol = l.protocol ?? (type === "application" ? (secure ? "HTTPS" : "HTTP") : (secure ? "TLS" : "TCP"));
+    const tls = protocol === "HTTPS" || protocol === "TLS";
+    return {
+        port: l.port ?? (tls ? 443 : 80),
+        protocol,
+        certificateArn: l.certificateArn,
+        sslPolicy: tls ? (l.sslPolicy ?? DEFAULT_SSL_POLICY) : l.sslPolicy,
+        redirectHttpToHttps: l.redirectHttpToHttps ?? (type === "application" && tls),
+    };
+}
+
+function resolveGroup(role: GroupRole, g: ParsedGroup, shared: ParsedSpec["instance"], lbType: "application" | "network"): ResolvedGroup {
+    const protocol = g.protocol ?? (lbType === "network" ? "TCP" : "HTTP");
+    const hc = g.healthCheck ?? {};
+    const d = GROUP_DEFAULTS.healthCheck;
+    return {
+        role,
+        instance: resolveInstance(shared, g.instance),
+        capacity: g.capacity,
+        port: g.port ?? GROUP_DEFAULTS.port,
+        protocol,
+        healthCheck: {
+            path: hc.path ?? d.path,
+            port: hc.port,
+            protocol: hc.protocol ?? (protocol === "TCP" ? "TCP" : protocol),
+            intervalSeconds: hc.intervalSeconds ?? d.intervalSeconds,
+            timeoutSeconds: hc.timeoutSeconds ?? d.timeoutSeconds,
+            healthyThreshold: hc.healthyThreshold ?? d.healthyThreshold,
+            unhealthyThreshold: hc.unhealthyThreshold ?? d.unhealthyThreshold,
+            matcher: hc.matcher ?? d.matcher,
+            gracePeriodSeconds: hc.gracePeriodSeconds ?? d.gracePeriodSeconds,
+        },
+        deregistrationDelaySeconds: g.deregistrationDelaySeconds ?? GROUP_DEFAULTS.deregistrationDelaySeconds,
+        slowStartSeconds: g.slowStartSeconds ?? GROUP_DEFAULTS.slowStartSeconds,
+        allowAllEgress: g.allowAllEgress ?? GROUP_DEFAULTS.allowAllEgress,
+    };
+}
+
+/** Route priorities: explicit ones as given, the rest 100 + 10 × index, skipping taken numbers. */
+function routePriorities(routes: ParsedSpec["routes"]): number[] {
+    const list = routes ?? [];
+    const taken = new Set(list.map((r) => r.priority).filter((p): p is number => p !== undefined));
+    return list.map((r, i) => {
+        if (r.priority !== undefined) return r.priority;
+        let p = 100 + 10 * i;
+        while (taken.has(p)) p++;
+        taken.add(p);
+        return p;
+    });
+}
+
+/** Fills in every default of an already-parsed spec. */
+export function resolveStackSpec(spec: ParsedSpec): ResolvedStackSpec {
+    const lb = spec.loadBalancer ?? {};
+    const type = lb.type ?? LOAD_BALANCER_DEFAULTS.type;
+    const n = spec.network ?? {};
+    const priorities = routePriorities(spec.routes);
+    return {
+        network: n.vpcId !== undefined
+            ? { kind: "existing", vpcId: n.vpcId, publicSubnetIds: n.publicSubnetIds!, privateSubnetIds: n.privateSubnetIds! }
+            : { kind: "new", cidrBlock: n.cidrBlock ?? NETWORK_DEFAULTS.cidrBlock, availabilityZones: n.availabilityZones ?? NETWORK_DEFAULTS.availabilityZones, natGateways: n.natGateways ?? NETWORK_DEFAULTS.natGateways },
+        loadBalancer: {
+            type,
+            internal: lb.internal ?? LOAD_BALANCER_DEFAULTS.internal,
+            idleTimeoutSeconds: lb.idleTimeoutSeconds ?? LOAD_BALANCER_DEFAULTS.idleTimeoutSeconds,
+            deletionProtection: lb.deletionProtection ?? LOAD_BALANCER_DEFAULTS.deletionProtection,
+            allowedCidrs: lb.allowedCidrs,
+            desyncMitigation: lb.desyncMitigation ?? LOAD_BALANCER_DEFAULTS.desyncMitigation,
+            crossZone: lb.crossZone ?? LOAD_BALANCER_DEFAULTS.crossZone,
+            listener: resolveListener(spec.loadBalancer),
+        },
+        groups: {
+            primary: resolveGroup("primary", spec.primary, spec.instance, type),
+            backup: resolveGroup("backup", spec.backup, spec.instance, type),
+        },
+        traffic: { weights: spec.traffic?.weights ?? { ...TRAFFIC_DEFAULTS.weights } },
+        routes: (spec.routes ?? []).map((r, i) => ({ index: i, target: r.target, priority: priorities[i], paths: r.paths, hosts: r.hosts, headers: r.headers })),
+        tags: spec.tags ?? {},
+    };
+}
+
+/** Every cross-field rule of the stack spec; field-level ranges are in the schemas. */
+export function stackIssues(spec: ParsedSpec): RelativeIssue[] {
+    const r = resolveStackSpec(spec);
+    const issues: RelativeIssue[] = [];
+    const push = (path: (string | number)[], value: unknown, message: string) => issues.push({ path, value, message });
+
+    for (const i of instanceIssues(resolveInstance(spec.instance))) push(["instance", ...i.path], i.value, i.message);
+    for (const role of GROUP_ROLES) {
+        const override = spec[role].instance;
+        if (override && Object.keys(override).length > 0) {
+            // Only the merged spec's problems that the override introduced; the shared spec's own are reported above.
+            const shared = new Set(instanceIssues(resolveInstance(spec.instance)).map((i) => i.path.join(".") + i.message));
+            for (const i of instanceIssues(r.groups[role].instance)) {
+                if (!shared.has(i.path.join(".") + i.message)) push([role, "instance", ...i.path], i.value, i.message);
+            }
+        }
+        groupIssues(r, role, spec[role], push);
+    }
+    loadBalancerIssues(r, spec, push);
+    trafficIssues(r, spec, push);
+    routeIssues(r, spec, push);
+    return issues;
+}
+
+type Push = (path: (string | number)[], value: unknown, message: string) => void;
+
+function groupIssues(r: ResolvedStackSpec, role: GroupRole, raw: ParsedGroup, push: Push) {
+    const g = r.groups[role];
+    const hc = g.healthCheck;
+    const lbType = r.loadBalancer.type;
+    const given = raw.healthCheck ?? {};
+    if (hc.timeoutSeconds >= hc.intervalSeconds) {
+        const why = given.timeoutSeconds === undefined ? ` (timeoutSeconds defaults to ${hc.timeoutSeconds})` : "";
+        push([role, "healthCheck", "timeoutSeconds"], hc.timeoutSeconds, `must be less than intervalSeconds (${hc.intervalSeconds})${why}`);
+    }
+    if (lbType === "application" && g.protocol === "TCP") {
+        push([role, "protocol"], g.protocol, "must be HTTP or HTTPS on an application load balancer (TCP needs loadBalancer.type network)");
+    }
+    if (lbType === "network" && g.protocol !== "TCP") {
+        push([role, "protocol"], g.protocol, "must be TCP on a network load balancer (HTTP/HTTPS need loadBalancer.type application)");
+    }
+    if (hc.protocol === "TCP") {
+        if (lbType === "application") push([role, "healthCheck", "protocol"], hc.protocol, "must be HTTP or HTTPS on an application load balancer");
+        if (given.path !== undefined) push([role, "healthCheck", "path"], given.path, "cannot be set with a TCP health check (use protocol HTTP to check a path)");
+        if (given.matcher !== undefined) push([role, "healthCheck", "matcher"], given.matcher, "cannot be set with a TCP health check");
+    }
+    const [lo, hi] = lbType === "application" ? [200, 499] : [200, 599];
+    for (const code of hc.matcher.split(/[,-]/).map(Number)) {
+        if (code < lo || code > hi) {
+            push([role, "healthCheck", "matcher"], hc.matcher, `HTTP codes must be between ${lo} and ${hi} on ${lbType === "application" ? "an application" : "a network"} load balancer`);
+            break;
+        }
+    }
+    for (const part of hc.matcher.split(",")) {
+        const [a, b] = part.split("-").map(Number);
+        if (b !== undefined && b < a) push([role, "healthCheck", "matcher"], hc.matcher, `range ${part} must go from the lower code to the higher`);
+    }
+    if (lbType === "network" && g.slowStartSeconds > 0) {
+        push([role, "slowStartSeconds"], g.slowStartSeconds, "is only supported by application load balancers");
+    }
+}
+
+function loadBalancerIssues(r: ResolvedStackSpec, spec: ParsedSpec, push: Push) {
+    const lb = r.loadBalancer;
+    const raw = spec.loadBalancer ?? {};
+    const l = lb.listener;
+    const rawL = raw.listener ?? {};
+    const path = (...p: string[]) => ["loadBalancer", ...p];
+    const alb = lb.type === "application";
+    if (alb && (l.protocol === "TCP" || l.protocol === "TLS")) push(path("listener", "protocol"), l.protocol, "must be HTTP or HTTPS on an application load balancer");
+    if (!alb && (l.protocol === "HTTP" || l.protocol === "HTTPS")) push(path("listener", "protocol"), l.protocol, "must be TCP or TLS on a network load balancer");
+    const tls = l.protocol === "HTTPS" || l.protocol === "TLS";
+    if (l.certificateArn !== undefined && !tls) push(path("listener", "certificateArn"), l.certificateArn, `cannot be used with a ${l.protocol} listener (use HTTPS or TLS)`);
+    if (tls && l.certificateArn === undefined) push(path("listener", "certificateArn"), undefined, `is required for a ${l.protocol} listener`);
+    if (rawL.sslPolicy !== undefined && !tls) push(path("listener", "sslPolicy"), rawL.sslPolicy, "only applies to HTTPS or TLS listeners");
+    if (rawL.redirectHttpToHttps === true) {
+        if (!alb) push(path("listener", "redirectHttpToHttps"), true, "only applies to application load balancers");
+        else if (l.protocol !== "HTTPS") push(path("listener", "redirectHttpToHttps"), true, "needs an HTTPS listener (set listener.certificateArn)");
+    }
+    if (l.redirectHttpToHttps && l.port === 80) push(path("listener", "port"), l.port, "is taken by the HTTP-to-HTTPS redirect; use another port or set redirectHttpToHttps to false");
+    if (!alb) {
+        if (raw.idleTimeoutSeconds !== undefined) push(path("idleTimeoutSeconds"), raw.idleTimeoutSeconds, "only applies to application load balancers");
+        if (raw.desyncMitigation !== undefined) push(path("desyncMitigation"), raw.desyncMitigation, "only applies to application load balancers");
+    } else if (raw.crossZone !== undefined) {
+        push(path("crossZone"), raw.crossZone, "only applies to network load balancers (application load balancers always balance across zones)");
+    }
+    const ports = l.redirectHttpToHttps ? 2 : 1;
+    const cidrs = lb.allowedCidrs?.length ?? 1;
+    if (ports * cidrs > INBOUND_RULES_PER_SECURITY_GROUP) {
+        push(path("allowedCidrs"), lb.allowedCidrs, `needs ${ports * cidrs} inbound rules (${cidrs} CIDRs × ${ports} ports), above the default quota of ${INBOUND_RULES_PER_SECURITY_GROUP} per security group`);
+    }
+}
+
+function trafficIssues(r: ResolvedStackSpec, spec: ParsedSpec, push: Push) {
+    const w = r.traffic.weights;
+    if (w.primary === 0 && w.backup === 0) push(["traffic", "weights"], w, "must not both be 0 (no group would get requests)");
+    for (const role of GROUP_ROLES) {
+        if (w[role] > 0 && r.groups[role].capacity.max === 0) {
+            push(["traffic", "weights", role], w[role], `sends requests to ${role}, whose capacity.max is 0 (set the weight to 0 or raise ${role}.capacity.max)`);
+        }
+    }
+}
+
+function routeIssues(r: ResolvedStackSpec, spec: ParsedSpec, push: Push) {
+    const routes = spec.routes ?? [];
+    if (routes.length > 0 && r.loadBalancer.type === "network") {
+        push(["routes"], routes.length, "need an application load balancer (network load balancers have no listener rules)");
+        return;
+    }
+    const byPriority = new Map<number, number>();
+    routes.forEach((route, i) => {
+        const at = (...p: (string | number)[]) => ["routes", i, ...p];
+        const conditions: { name: string; values: string[] }[] = [];
+        if (route.paths) conditions.push({ name: "paths", values: route.paths });
+        if (route.hosts) conditions.push({ name: "hosts", values: route.hosts });
+        for (const [h, v] of Object.entries(route.headers ?? {})) conditions.push({ name: `headers.${h}`, values: v });
+        if (conditions.length === 0 || conditions.every((c) => c.values.length === 0)) {
+            push(at(), route, "needs at least one condition: paths, hosts or headers");
+        }
+        for (const c of conditions) {
+            if (c.values.length === 0) push(at(...c.name.split(".")), c.values, "must list at least one value");
+            if (c.values.length > RULE_LIMITS.valuesPerCondition) push(at(...c.name.split(".")), c.values, `at most ${RULE_LIMITS.valuesPerCondition} values per condition (ALB limit)`);
+        }
+        const total = conditions.reduce((n, c) => n + c.values.length, 0);
+        if (total > RULE_LIMITS.valuesPerRule) push(at(), total, `has ${total} condition values; an ALB rule takes at most ${RULE_LIMITS.valuesPerRule}`);
+        const wildcards = conditions.flatMap((c) => c.values).reduce((n, v) => n + (v.match(/[*?]/g)?.length ?? 0), 0);
+        if (wildcards > RULE_LIMITS.wildcardsPerRule) push(at(), wildcards, `has ${wildcards} wildcards; an ALB rule takes at most ${RULE_LIMITS.wildcardsPerRule}`);
+        if (r.groups[route.target].capacity.max === 0) push(at("target"), route.target, `sends requests to ${route.target}, whose capacity.max is 0`);
+        const p = r.routes[i].priority;
+        if (route.priority !== undefined) {
+            if (byPriority.has(p)) push(at("priority"), p, `is already used by routes[${byPriority.get(p)}]; priorities must be unique`);
+            else byPriority.set(p, i);
+        }
+    });
+}
+
+/** Validates a whole stack spec (every problem in one error) and fills in the defaults. */
+export function parseStackSpec(input: unknown): ResolvedStackSpec {
+    return resolveStackSpec(parseSpec("LoadBalancedStack", LoadBalancedStackSpecSchema, input));
+}
+
+export type LoadBalancedStackSpec = z.input<typeof LoadBalancedStackSpecSchema>;
