@@ -66,29 +66,43 @@ function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
     return cur;
 }
 
-/** Turns zod's issues into ours, one per unknown key, with the value found at each path. */
-export function fromZodIssues(issues: ReadonlyArray<z.core.$ZodIssue>, input: unknown, prefix: ReadonlyArray<PropertyKey> = []): SpecIssue[] {
+/** A cross-field issue whose value is simply what the user wrote at its path. */
+export const AT_PATH: unique symbol = Symbol("lbstack.valueAtPath");
+
+/**
+ * Turns zod's issues into ours: one per unknown key, the most specific branch of a union, the
+ * value found at each path, and "is required" for a missing field.
+ */
+export function fromZodIssues(issues: ReadonlyArray<z.core.$ZodIssue>, root: unknown, base: ReadonlyArray<PropertyKey> = []): SpecIssue[] {
     const out: SpecIssue[] = [];
     for (const issue of issues) {
-        const path = [...prefix, ...issue.path];
+        const path = [...base, ...issue.path];
         if (issue.code === "unrecognized_keys") {
             for (const key of issue.keys) {
                 const full = [...path, key];
-                out.push({ path: joinPath(full), value: valueAt(input, full.slice(prefix.length)), message: "unknown key (check its spelling; see the README for the fields this object takes)" });
+                out.push({ path: joinPath(full), value: valueAt(root, full), message: "unknown key (check its spelling; see the README for the fields this object takes)" });
             }
+            continue;
+        }
+        // Custom (cross-field) issues say which value they are about in params.value; otherwise the
+        // value is what sits at the path. Built-in issues carry their input (reportInput).
+        const params = issue.code === "custom" ? (issue as any).params : undefined;
+        const value = params && "value" in params && params.value !== AT_PATH ? params.value
+            : issue.code === "custom" || issue.input === undefined ? valueAt(root, path) : issue.input;
+        if (value === undefined && (issue.code === "invalid_type" || issue.code === "invalid_union")) {
+            out.push({ path: joinPath(path), value: undefined, message: "is required" });
             continue;
         }
         if (issue.code === "invalid_union" && issue.errors.length > 0) {
             // Report the branch that got furthest (fewest problems) instead of zod's generic message.
             const best = [...issue.errors].sort((a, b) => a.length - b.length)[0];
-            const nested = fromZodIssues(best, input, prefix);
+            const nested = fromZodIssues(best, root, path);
             if (nested.length > 0) {
                 out.push(...nested);
                 continue;
             }
         }
-        const local = issue.input !== undefined ? issue.input : valueAt(input, issue.path);
-        out.push({ path: joinPath(path), value: local, message: issue.message });
+        out.push({ path: joinPath(path), value, message: issue.message });
     }
     return out;
 }
@@ -98,7 +112,7 @@ export function fromZodIssues(issues: ReadonlyArray<z.core.$ZodIssue>, input: un
  * every problem. Nothing is registered before this returns.
  */
 export function parseSpec<S extends z.ZodType>(component: string, schema: S, input: unknown): z.output<S> {
-    const result = schema.safeParse(input);
+    const result = schema.safeParse(input, { reportInput: true });
     if (result.success) return result.data;
     throw new LbstackValidationError(component, dedupe(fromZodIssues(result.error.issues, input)));
 }

@@ -50,10 +50,14 @@ export const cidr = z.string().refine((s) => IPV4_CIDR.test(s) || (s.includes(":
 });
 
 /** AWS tags: at most 50, keys 1–128 chars, values ≤ 256 chars, no `aws:` prefix. */
-export const tags = z.record(
-    z.string().min(1, { error: "tag keys must not be empty" }).max(128, { error: "tag keys are at most 128 characters" })
-        .refine((k) => !k.toLowerCase().startsWith("aws:"), { error: "tag keys must not start with aws: (reserved by AWS)" }),
-    z.string().max(256, { error: "tag values are at most 256 characters" }),
-).refine((t) => Object.keys(t).length <= 50, { error: "at most 50 tags per resource (AWS limit)" });
+export const tags = z.record(z.string(), z.string().max(256, { error: "tag values are at most 256 characters" }))
+    .superRefine((t, ctx) => {
+        const keys = Object.keys(t);
+        if (keys.length > 50) ctx.addIssue({ code: "custom", message: `has ${keys.length} tags; AWS allows at most 50 per resource`, params: { value: keys.length } });
+        for (const k of keys) {
+            if (k.length === 0 || k.length > 128) ctx.addIssue({ code: "custom", path: [k], message: "tag keys must be 1–128 characters", params: { value: k } });
+            if (k.toLowerCase().startsWith("aws:")) ctx.addIssue({ code: "custom", path: [k], message: "tag keys must not start with aws: (reserved by AWS)", params: { value: k } });
+        }
+    });
 
 export const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$/;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { AT_PATH } from "../common/validation";
 import { inputString, int, range } from "../common/zod-helpers";
 
 /**
@@ -209,7 +210,7 @@ export function instanceIssues(spec: ResolvedInstance): RelativeIssue[] {
     if (spec.instanceTypes) {
         for (const field of ["networkBandwidthGbps", "ebsBandwidthMbps", "burstable"] as const) {
             if (spec.explicit.has(field)) {
-                issues.push({ path: [field], value: (spec as any)[field], message: "cannot be combined with instanceTypes: bandwidth and burstable requirements apply only to attribute-based selection (leave instanceTypes out, or drop this field)" });
+                issues.push({ path: [field], value: AT_PATH, message: "cannot be combined with instanceTypes: bandwidth and burstable requirements apply only to attribute-based selection (leave instanceTypes out, or drop this field)" });
             }
         }
         const seen = new Set<string>();

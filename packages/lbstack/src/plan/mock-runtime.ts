@@ -41,6 +41,12 @@ export interface MockRuntimeOptions {
     stack?: string;
     /** Config as `{ "<namespace>:<key>": value }`; objects are passed as structured config. */
     config?: Record<string, unknown>;
+    /**
+     * Preview mode (default true): every computed output (IDs, ARNs, DNS names) is unknown, as in
+     * `pulumi preview`. With false, tests get stable fake IDs and ARNs (`<name>-id`,
+     * `arn:mock:<type>/<name>`) so they can check how resources are wired together.
+     */
+    preview?: boolean;
 }
 
 /**
@@ -97,20 +103,28 @@ export async function runWithMocks(program: () => unknown, options: MockRuntimeO
     const resources: PlannedResource[] = [];
     const calls: PlannedCall[] = [];
     const byKey = new Map<string, PlannedResource>();
+    const preview = options.preview ?? true;
     planRegistry().length = 0;
 
     await pulumi.runtime.setMocks({
         newResource(args) {
             const r = byKey.get(`${args.type}::${args.name}`);
             if (r) r.inputs = markUnknowns(args.inputs) as Record<string, unknown>;
-            // Return no outputs beyond the inputs: in preview, every computed output is unknown.
-            return { id: undefined as any, state: args.custom ? args.inputs : {} };
+            // In preview, return no outputs beyond the inputs: every computed output is unknown.
+            if (preview) return { id: undefined as any, state: args.custom ? args.inputs : {} };
+            const fake = { arn: `arn:mock:${args.type}/${args.name}`, name: args.inputs.name ?? args.name, latestVersion: 1, dnsName: `${args.name}.mock.elb.amazonaws.com` };
+            if (args.type === "awsx:ec2:Vpc") {
+                const azs = Number(args.inputs.numberOfAvailabilityZones ?? 3);
+                const ids = (kind: string) => Array.from({ length: azs }, (_, i) => `subnet-${kind}-${i}`);
+                return { id: `${args.name}-id`, state: { vpcId: `${args.name}-id`, publicSubnetIds: ids("public"), privateSubnetIds: ids("private") } };
+            }
+            return { id: `${args.name}-id`, state: args.custom ? { ...fake, ...args.inputs } : {} };
         },
         call(args) {
             calls.push({ token: args.token, inputs: markUnknowns(args.inputs) as Record<string, unknown> });
             return answerCall(args.token, args.inputs);
         },
-    }, project, stack, true);
+    }, project, stack, preview);
     pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
 
     const monitor = pulumi.runtime.getMonitor() as any;

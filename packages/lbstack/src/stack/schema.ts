@@ -40,7 +40,7 @@ export const LoadBalancedStackSpecSchema = z.strictObject({
     /** Tags on every resource that takes tags (≤ 50, keys ≤ 128 chars, values ≤ 256 chars). */
     tags: tags.optional(),
 }).superRefine((spec, ctx) => {
-    for (const issue of stackIssues(spec)) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message, input: issue.value });
+    for (const issue of stackIssues(spec)) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message, params: { value: issue.value } });
 });
 
 type ParsedSpec = z.output<typeof LoadBalancedStackSpecSchema>;
@@ -308,7 +308,7 @@ function trafficIssues(r: ResolvedStackSpec, spec: ParsedSpec, push: Push) {
 function routeIssues(r: ResolvedStackSpec, spec: ParsedSpec, push: Push) {
     const routes = spec.routes ?? [];
     if (routes.length > 0 && r.loadBalancer.type === "network") {
-        push(["routes"], routes.length, "need an application load balancer (network load balancers have no listener rules)");
+        push(["routes"], undefined, "need an application load balancer: loadBalancer.type is network, and network load balancers have no listener rules");
         return;
     }
     const byPriority = new Map<number, number>();
