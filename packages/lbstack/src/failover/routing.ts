@@ -58,6 +58,11 @@ function sum(m: Map<string, number>): number {
 }
 
 /**
+ * The default action always lists both target groups, the one out of service with weight 0
+ * rather than removed: a target group no listener action references is no longer attached to
+ * the load balancer, its targets report `unused` instead of being health-checked, and the
+ * controller could never see it recover.
+ *
  * `actions` with its terminal action (forward, redirect or fixed-response) replaced by a
  * forward to `tuples`. Other actions (authenticate-oidc/cognito, jwt-validation) and the
  * forward's stickiness are kept: the controller owns the weights, not the rest of the rule.

@@ -1,0 +1,489 @@
+/**
+ * The failover controller Lambda.
+ *
+ * Started every minute by EventBridge Scheduler, it polls DescribeTargetHealth on both target
+ * groups every `pollSeconds` until little time is left, and rewrites the listener routing
+ * whenever {@link decide} calls for something else than what is live. Lifecycle-hook events
+ * (instance-terminate) and CloudWatch alarm state changes run a single tick.
+ *
+ * Zipped into the Lambda as compiled: it imports only the AWS SDK v3 clients the Lambda
+ * Node.js runtime provides, and its sibling modules.
+ *
+ * Failure policy: on any API error (after the SDK's own retries) the invocation stops writing,
+ * logs the error as one JSON line and throws, so the Lambda Errors metric counts it. The
+ * state is saved only after the routing writes it depends on succeeded, and every write is
+ * planned against the live routing, so the next tick (or invocation) finishes the job.
+ */
+import {
+    Action, DescribeListenersCommand, DescribeRulesCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client,
+    ModifyListenerCommand, ModifyRuleCommand, TargetHealthDescription,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
+import {
+    AutoScalingClient, CompleteLifecycleActionCommand, DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand,
+} from "@aws-sdk/client-auto-scaling";
+import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { planRaise, planRestore, LiveAsg } from "./capacity";
+import { CONFIG_ENV_VAR, FailoverControllerConfig, GroupRole, GROUP_ROLES, parseFailoverConfig } from "./controller-config";
+import {
+    decide, DecideResult, FailoverState, GroupHealth, groupStatus, GroupStatus, initialState, modeLabel, modeOf,
+    Observation, parseState, persistentKey, routingFor,
+} from "./decide";
+import { LiveRouting, planWrites } from "./routing";
+
+/** The part of the Lambda context the handler uses. */
+export interface LambdaContext {
+    getRemainingTimeInMillis(): number;
+    awsRequestId?: string;
+}
+
+/** EventBridge event of an Auto Scaling lifecycle hook on instance termination. */
+export interface LifecycleActionEvent {
+    source: "aws.autoscaling";
+    "detail-type": "EC2 Instance-terminate Lifecycle Action";
+    detail: {
+        AutoScalingGroupName: string;
+        LifecycleHookName: string;
+        LifecycleActionToken: string;
+        EC2InstanceId: string;
+        LifecycleTransition?: string;
+    };
+}
+
+/** EventBridge event of a CloudWatch alarm changing state: runs one tick. */
+export interface AlarmStateChangeEvent {
+    source: "aws.cloudwatch";
+    "detail-type": "CloudWatch Alarm State Change";
+    detail?: { alarmName?: string; state?: { value?: string } };
+}
+
+/**
+ * What the handler accepts. Anything that is not a lifecycle or alarm event (the scheduler's
+ * payload, `{}`) starts the poll loop.
+ */
+export type ControllerEvent = LifecycleActionEvent | AlarmStateChangeEvent | Record<string, unknown>;
+
+export type EventKind = "poll" | "lifecycle" | "alarm";
+
+export interface ControllerResult {
+    event: EventKind;
+    /** Ticks run (0 when a lifecycle event needed no decision). */
+    ticks: number;
+    /** The decision in force at the end, e.g. `configured`, `all-to-backup`. */
+    decision: string | undefined;
+    /** Set for lifecycle events: the result the lifecycle action was completed with. */
+    lifecycleActionResult?: "CONTINUE";
+}
+
+/** Everything the handler touches outside itself; tests replace any part. */
+export interface ControllerDeps {
+    elb: ElasticLoadBalancingV2Client;
+    autoScaling: AutoScalingClient;
+    ssm: SSMClient;
+    /** Milliseconds since the epoch. */
+    now(): number;
+    sleep(ms: number): Promise<void>;
+    /** Receives each log line as an object; the default prints it as one JSON line. */
+    log(line: Record<string, unknown>): void;
+    /** The JSON config; the default reads {@link CONFIG_ENV_VAR}. */
+    configJson(): string | undefined;
+}
+
+/**
+ * The loop stops when less than `pollSeconds * 1000 + STOP_MARGIN_MS` remain, so the last tick
+ * has this much time for its API calls before the Lambda timeout.
+ */
+export const STOP_MARGIN_MS = 5000;
+
+/**
+ * Client settings: the SDK's standard retries (3 attempts, with backoff on throttling) and
+ * short socket timeouts so one hung call cannot eat the invocation.
+ */
+const CLIENT_OPTIONS = { maxAttempts: 3, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 } };
+
+let defaultClients: Pick<ControllerDeps, "elb" | "autoScaling" | "ssm"> | undefined;
+
+function resolveDeps(overrides: Partial<ControllerDeps>): ControllerDeps {
+    // Clients are created once per Lambda container, and only if the caller did not inject them.
+    if (!overrides.elb || !overrides.autoScaling || !overrides.ssm) {
+        defaultClients ??= {
+            elb: new ElasticLoadBalancingV2Client(CLIENT_OPTIONS),
+            autoScaling: new AutoScalingClient(CLIENT_OPTIONS),
+            ssm: new SSMClient(CLIENT_OPTIONS),
+        };
+    }
+    return {
+        ...defaultClients!,
+        now: () => Date.now(),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        log: (line) => console.log(JSON.stringify(line)),
+        configJson: () => process.env[CONFIG_ENV_VAR],
+        ...overrides,
+    };
+}
+
+/** An AWS call that failed (after the SDK's retries); `operation` names the API. */
+export class FailoverApiError extends Error {
+    readonly operation: string;
+    constructor(operation: string, cause: unknown) {
+        super(`${operation} failed: ${errorName(cause)}: ${errorMessage(cause)}`, { cause });
+        this.name = "FailoverApiError";
+        this.operation = operation;
+    }
+}
+
+/** Builds a handler; `overrides` replace the real clients, clock, sleep, log or config. */
+export function createHandler(overrides: Partial<ControllerDeps> = {}) {
+    return async (event: ControllerEvent, context: LambdaContext): Promise<ControllerResult> => {
+        const deps = resolveDeps(overrides);
+        if (isLifecycleEvent(event)) return runLifecycle(event, deps);
+        const kind: EventKind = isAlarmEvent(event) ? "alarm" : "poll";
+        let invocation: Invocation | undefined;
+        try {
+            const config = parseFailoverConfig(deps.configJson());
+            invocation = new Invocation(deps, config, kind);
+            await invocation.load();
+            const pollMs = config.pollSeconds * 1000;
+            for (;;) {
+                const started = deps.now();
+                deps.log(await invocation.tick(await invocation.observe()));
+                if (kind !== "poll") break;
+                if (context.getRemainingTimeInMillis() < pollMs + STOP_MARGIN_MS) break;
+                await deps.sleep(Math.max(0, started + pollMs - deps.now()));
+            }
+            return { event: kind, ticks: invocation.ticks, decision: invocation.decisionLabel() };
+        } catch (e) {
+            deps.log(errorLine(deps, kind, e, invocation));
+            throw e;
+        }
+    };
+}
+
+/** The Lambda entry point. */
+export const handler = createHandler();
+
+function isLifecycleEvent(event: ControllerEvent): event is LifecycleActionEvent {
+    return (event as any)?.source === "aws.autoscaling" && (event as any)["detail-type"] === "EC2 Instance-terminate Lifecycle Action";
+}
+
+function isAlarmEvent(event: ControllerEvent): event is AlarmStateChangeEvent {
+    return (event as any)?.source === "aws.cloudwatch" && (event as any)["detail-type"] === "CloudWatch Alarm State Change";
+}
+
+/**
+ * A terminating instance of one of our groups: if its loss would take the group below
+ * minHealthy while traffic still points at the group, fail over first (as a tick would, with
+ * the instance counted out). Then, always, complete the lifecycle action with CONTINUE, also
+ * after an error, so no instance is ever left waiting for the hook timeout. Events of other
+ * groups are completed too (the EventBridge rule only delivers our hooks), with no routing
+ * change.
+ */
+async function runLifecycle(event: LifecycleActionEvent, deps: ControllerDeps): Promise<ControllerResult> {
+    const d = event.detail ?? ({} as LifecycleActionEvent["detail"]);
+    const lifecycle: Record<string, unknown> = {
+        autoScalingGroupName: d.AutoScalingGroupName, instanceId: d.EC2InstanceId, hook: d.LifecycleHookName,
+    };
+    let invocation: Invocation | undefined;
+    let failure: unknown;
+    let line: Record<string, unknown> | undefined;
+    try {
+        const config = parseFailoverConfig(deps.configJson());
+        const role = GROUP_ROLES.find((r) => config.autoScalingGroups[r].name === d.AutoScalingGroupName);
+        lifecycle.group = role ?? null;
+        invocation = new Invocation(deps, config, "lifecycle");
+        if (role) {
+            await invocation.load();
+            const observed = await invocation.observe();
+            const after = withoutInstance(observed, role, d.EC2InstanceId);
+            const current = routingFor(modeOf(invocation.state), config);
+            const pointsAtGroup = current.weights[role] > 0 || current.routes.some((r) => r.target === role);
+            const leavesGroupDown = !groupStatus(after.observation[role], config.minHealthy[role]).up;
+            if (pointsAtGroup && leavesGroupDown) {
+                line = await invocation.tick(after);
+            } else {
+                line = invocation.noDecisionLine(after.observation,
+                    pointsAtGroup ? `terminating ${d.EC2InstanceId} leaves ${role} up` : `no traffic points at ${role}`);
+            }
+        } else {
+            line = invocation.noDecisionLine(undefined, `${d.AutoScalingGroupName} is not one of the controller's groups`);
+        }
+    } catch (e) {
+        failure = e;
+        deps.log({ ...errorLine(deps, "lifecycle", e, invocation), lifecycle });
+    }
+    try {
+        await deps.autoScaling.send(new CompleteLifecycleActionCommand({
+            AutoScalingGroupName: d.AutoScalingGroupName, LifecycleHookName: d.LifecycleHookName,
+            LifecycleActionToken: d.LifecycleActionToken, InstanceId: d.EC2InstanceId, LifecycleActionResult: "CONTINUE",
+        }));
+        lifecycle.result = "CONTINUE";
+    } catch (e) {
+        const err = new FailoverApiError("CompleteLifecycleAction", e);
+        deps.log({ ...errorLine(deps, "lifecycle", err, invocation), lifecycle });
+        failure ??= err;
+    }
+    if (failure) throw failure;
+    deps.log({ ...line, lifecycle });
+    return { event: "lifecycle", ticks: invocation?.ticks ?? 0, decision: invocation?.decisionLabel(), lifecycleActionResult: "CONTINUE" };
+}
+
+function errorLine(deps: ControllerDeps, kind: EventKind, e: unknown, invocation: Invocation | undefined): Record<string, unknown> {
+    const cause = e instanceof FailoverApiError ? e.cause : e;
+    return {
+        time: new Date(deps.now()).toISOString(), level: "error", event: kind,
+        ...invocation?.progress,
+        operation: e instanceof FailoverApiError ? e.operation : undefined,
+        error: { name: errorName(cause), message: errorMessage(cause), requestId: (cause as any)?.$metadata?.requestId },
+        action: "stopped writing for this invocation; state not advanced past the last consistent write",
+    };
+}
+
+function errorName(e: unknown): string {
+    return (e as any)?.name ?? "Error";
+}
+
+function errorMessage(e: unknown): string {
+    return (e as any)?.message ?? String(e);
+}
+
+/** Counts targets: healthy = state `healthy`; registered = everything not draining. */
+export function countTargets(descriptions: TargetHealthDescription[]): GroupHealth {
+    let healthy = 0;
+    let total = 0;
+    for (const d of descriptions) {
+        const state = d.TargetHealth?.State;
+        if (state === "draining" || state === "unhealthy.draining") continue;
+        total++;
+        if (state === "healthy") healthy++;
+    }
+    return { healthy, total };
+}
+
+interface Observed {
+    observation: Observation;
+    targets: Record<GroupRole, TargetHealthDescription[]>;
+}
+
+/** The observation as it will be once `instanceId` is gone (if it is still counted). */
+function withoutInstance(observed: Observed, role: GroupRole, instanceId: string): Observed {
+    const remaining = observed.targets[role].filter((t) => t.Target?.Id !== instanceId);
+    return {
+        observation: { ...observed.observation, [role]: countTargets(remaining) },
+        targets: { ...observed.targets, [role]: remaining },
+    };
+}
+
+interface Progress {
+    tick: number;
+    observedAt?: string;
+    primary?: GroupStatus;
+    backup?: GroupStatus;
+    decision?: string;
+    previousDecision?: string;
+    transition?: string;
+    reason?: string;
+    /** Calls that changed something, in the order made. */
+    writes: Record<string, unknown>[];
+}
+
+/** One invocation: the state and live routing it loaded, and its ticks. */
+class Invocation {
+    state: FailoverState = initialState();
+    ticks = 0;
+    progress: Progress | undefined;
+    private savedKey = "";
+    private live: LiveRouting = { defaultActions: [], ruleActions: {} };
+
+    constructor(private readonly deps: ControllerDeps, private readonly config: FailoverControllerConfig, private readonly kind: EventKind) {}
+
+    private loaded = false;
+
+    /** The decision the state stands for; undefined before {@link load}. */
+    decisionLabel(): string | undefined {
+        return this.loaded ? modeLabel(modeOf(this.state)) : undefined;
+    }
+
+    /** Reads the stored state and the live routing (idempotency is judged against the latter). */
+    async load(): Promise<void> {
+        const [stored] = await Promise.all([this.loadState(), this.loadLiveRouting()]);
+        this.state = stored.state;
+        this.savedKey = stored.key;
+        this.loaded = true;
+    }
+
+    private async loadState(): Promise<{ state: FailoverState; key: string }> {
+        const name = this.config.stateParameterName;
+        let value: string | undefined;
+        try {
+            const out = await this.deps.ssm.send(new GetParameterCommand({ Name: name }));
+            value = out.Parameter?.Value;
+        } catch (e) {
+            if (errorName(e) !== "ParameterNotFound") throw new FailoverApiError("GetParameter", e);
+        }
+        const parsed = value === undefined ? undefined : parseState(value);
+        if (parsed) return { state: parsed, key: persistentKey(parsed) };
+        this.deps.log({
+            time: new Date(this.deps.now()).toISOString(), level: "warn", event: this.kind,
+            message: value === undefined ? `state parameter ${name} not found: starting from the initial state`
+                : `state parameter ${name} is unreadable: starting from the initial state`,
+            storedValue: value,
+        });
+        // An empty key makes the first tick write the state back.
+        return { state: initialState(), key: "" };
+    }
+
+    private async loadLiveRouting(): Promise<void> {
+        const listeners = await this.call("DescribeListeners", () =>
+            this.deps.elb.send(new DescribeListenersCommand({ ListenerArns: [this.config.listenerArn] })));
+        const listener = listeners.Listeners?.find((l) => l.ListenerArn === this.config.listenerArn) ?? listeners.Listeners?.[0];
+        if (!listener) throw new FailoverApiError("DescribeListeners", new Error(`listener ${this.config.listenerArn} not found`));
+        const ruleActions: Record<string, Action[]> = {};
+        if (this.config.routes.length > 0) {
+            const rules = await this.call("DescribeRules", () =>
+                this.deps.elb.send(new DescribeRulesCommand({ RuleArns: this.config.routes.map((r) => r.ruleArn) })));
+            for (const rule of rules.Rules ?? []) if (rule.RuleArn) ruleActions[rule.RuleArn] = rule.Actions ?? [];
+            const missing = this.config.routes.find((r) => !(r.ruleArn in ruleActions));
+            if (missing) throw new FailoverApiError("DescribeRules", new Error(`rule ${missing.ruleArn} not found`));
+        }
+        this.live = { defaultActions: listener.DefaultActions ?? [], ruleActions };
+    }
+
+    /** DescribeTargetHealth on both groups, at the current time. */
+    async observe(): Promise<Observed> {
+        this.progress = { tick: this.ticks + 1, writes: [] }; // an error line must not repeat the last tick's decision
+        const at = this.deps.now();
+        const [primary, backup] = await Promise.all(GROUP_ROLES.map((role) => this.call("DescribeTargetHealth", () =>
+            this.deps.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: this.config.targetGroupArns[role] })))));
+        const targets = { primary: primary.TargetHealthDescriptions ?? [], backup: backup.TargetHealthDescriptions ?? [] };
+        return { observation: { at, primary: countTargets(targets.primary), backup: countTargets(targets.backup) }, targets };
+    }
+
+    /**
+     * Decides on one observation, writes the routing if it differs from the live one, does the
+     * capacity work the state asks for, and saves the state if it changed. Returns the log line.
+     */
+    async tick(observed: Observed): Promise<Record<string, unknown>> {
+        this.ticks++;
+        const result = decide(this.state, observed.observation, this.config);
+        const progress = this.startProgress(result, observed.observation);
+        const writes = result.transition === "stale" ? [] : planWrites(this.live, result.routing, result.decision, this.config);
+        for (const w of writes) {
+            if (w.op === "ModifyRule") {
+                await this.call("ModifyRule", () => this.deps.elb.send(new ModifyRuleCommand({ RuleArn: w.ruleArn, Actions: w.actions })));
+                this.live.ruleActions[w.ruleArn] = w.actions;
+                progress.writes.push({ op: "ModifyRule", ruleArn: w.ruleArn, target: w.target });
+            } else {
+                await this.call("ModifyListener", () =>
+                    this.deps.elb.send(new ModifyListenerCommand({ ListenerArn: this.config.listenerArn, DefaultActions: w.actions })));
+                this.live.defaultActions = w.actions;
+                progress.writes.push({ op: "ModifyListener", weights: w.weights });
+            }
+        }
+        // Only now that the routing matches the decision may the state say so.
+        this.state = result.state;
+        await this.capacity(progress);
+        await this.save(progress);
+        return this.line(progress);
+    }
+
+    /** The log line of a lifecycle event that needed no decision. */
+    noDecisionLine(observation: Observation | undefined, reason: string): Record<string, unknown> {
+        const label = modeLabel(modeOf(this.state));
+        const health = observation && {
+            primary: groupStatus(observation.primary, this.config.minHealthy.primary),
+            backup: groupStatus(observation.backup, this.config.minHealthy.backup),
+        };
+        this.progress = {
+            tick: this.ticks, ...health, decision: label, previousDecision: label, transition: "none", reason, writes: [],
+            ...(observation ? { observedAt: new Date(observation.at).toISOString() } : {}),
+        };
+        return this.line(this.progress);
+    }
+
+    private startProgress(result: DecideResult, observation: Observation): Progress {
+        this.progress = {
+            tick: this.ticks, observedAt: new Date(observation.at).toISOString(),
+            primary: result.health.primary, backup: result.health.backup,
+            decision: modeLabel(result.decision), previousDecision: modeLabel(result.previous),
+            transition: result.transition, reason: result.reason, writes: [],
+        };
+        return this.progress;
+    }
+
+    private line(progress: Progress): Record<string, unknown> {
+        const action = progress.writes.length === 0 ? "none" : progress.writes.map((w) => w.op).join(", ");
+        return { time: new Date(this.deps.now()).toISOString(), level: "info", event: this.kind, ...progress, action };
+    }
+
+    /**
+     * Puts back raises left over from a failback, then raises the survivor once (see
+     * capacity.ts). Nothing while pinned. The raise record is saved before SetDesiredCapacity,
+     * so a failure between the two can never lose the original desired capacity.
+     */
+    private async capacity(progress: Progress): Promise<void> {
+        if (this.state.pinned) return;
+        const raise = this.state.scaleOut && !this.state.scaleOut.applied ? this.state.scaleOut : undefined;
+        if (this.state.restores.length === 0 && !raise) return;
+        const groups = new Set<GroupRole>([...this.state.restores.map((r) => r.group), ...(raise ? [raise.group] : [])]);
+        const live = await this.describeAsgs([...groups]);
+
+        for (const restore of this.state.restores) {
+            const to = planRestore(restore, live[restore.group]);
+            if (to !== null) await this.setDesired(restore.group, live[restore.group].desired, to, "restore", progress);
+        }
+        this.state = { ...this.state, restores: [] };
+
+        if (raise) {
+            const plan = planRaise(raise, this.config, live[raise.group]);
+            this.state = { ...this.state, scaleOut: plan.record };
+            if (plan.setDesired !== null) {
+                await this.save(progress);
+                await this.setDesired(raise.group, live[raise.group].desired, plan.setDesired, "raise", progress);
+                this.state = { ...this.state, scaleOut: { ...plan.record, applied: true } };
+            }
+        }
+    }
+
+    private async describeAsgs(groups: GroupRole[]): Promise<Record<GroupRole, LiveAsg>> {
+        const names = groups.map((g) => this.config.autoScalingGroups[g].name);
+        const out = await this.call("DescribeAutoScalingGroups", () =>
+            this.deps.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names })));
+        const live = {} as Record<GroupRole, LiveAsg>;
+        for (const g of groups) {
+            const asg = out.AutoScalingGroups?.find((a) => a.AutoScalingGroupName === this.config.autoScalingGroups[g].name);
+            if (!asg) {
+                throw new FailoverApiError("DescribeAutoScalingGroups",
+                    new Error(`auto-scaling group ${this.config.autoScalingGroups[g].name} not found`));
+            }
+            live[g] = { desired: asg.DesiredCapacity ?? 0, min: asg.MinSize ?? 0, max: asg.MaxSize ?? 0 };
+        }
+        return live;
+    }
+
+    private async setDesired(group: GroupRole, from: number, to: number, why: "raise" | "restore", progress: Progress): Promise<void> {
+        const name = this.config.autoScalingGroups[group].name;
+        await this.call("SetDesiredCapacity", () =>
+            this.deps.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: name, DesiredCapacity: to, HonorCooldown: false })));
+        progress.writes.push({ op: "SetDesiredCapacity", group, autoScalingGroupName: name, from, to, why });
+    }
+
+    /** PutParameter, only when the persistent part of the state changed. */
+    private async save(progress: Progress): Promise<void> {
+        const key = persistentKey(this.state);
+        if (key === this.savedKey) return;
+        const value = JSON.stringify(this.state);
+        await this.call("PutParameter", () => this.deps.ssm.send(new PutParameterCommand({
+            Name: this.config.stateParameterName, Value: value, Type: "String", Overwrite: true,
+        })));
+        this.savedKey = key;
+        progress.writes.push({ op: "PutParameter" });
+    }
+
+    private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+        try {
+            return await fn();
+        } catch (e) {
+            if (e instanceof FailoverApiError) throw e;
+            throw new FailoverApiError(operation, e);
+        }
+    }
+}

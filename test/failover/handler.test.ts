@@ -1,0 +1,507 @@
+import {
+    Action, DescribeListenersCommand, DescribeRulesCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client,
+    ModifyListenerCommand, ModifyRuleCommand, TargetHealthDescription,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
+import {
+    AutoScalingClient, CompleteLifecycleActionCommand, DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand,
+} from "@aws-sdk/client-auto-scaling";
+import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { mockClient } from "aws-sdk-client-mock";
+import { FailoverControllerConfig, GroupRole } from "../../packages/lbstack/src/failover/controller-config";
+import { FailoverState, initialState } from "../../packages/lbstack/src/failover/decide";
+import {
+    ControllerEvent, createHandler, FailoverApiError, LifecycleActionEvent, STOP_MARGIN_MS,
+} from "../../packages/lbstack/src/failover/handler";
+import { validConfig } from "./fixtures";
+
+const elbMock = mockClient(ElasticLoadBalancingV2Client);
+const asgMock = mockClient(AutoScalingClient);
+const ssmMock = mockClient(SSMClient);
+
+const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
+const P = validConfig.targetGroupArns.primary;
+const B = validConfig.targetGroupArns.backup;
+const RULE = validConfig.routes[0].ruleArn; // routes to primary
+const LISTENER = validConfig.listenerArn;
+const PARAM = validConfig.stateParameterName;
+
+/** Actions as Pulumi creates them. */
+function listenerActions(wp: number, wb: number): Action[] {
+    return [{
+        Type: "forward", Order: 1,
+        ForwardConfig: {
+            TargetGroups: [{ TargetGroupArn: P, Weight: wp }, { TargetGroupArn: B, Weight: wb }],
+            TargetGroupStickinessConfig: { Enabled: false },
+        },
+    }];
+}
+function ruleActions(tg: string): Action[] {
+    return [{
+        Type: "forward", Order: 1, TargetGroupArn: tg,
+        ForwardConfig: { TargetGroups: [{ TargetGroupArn: tg, Weight: 1 }], TargetGroupStickinessConfig: { Enabled: false } },
+    }];
+}
+/** What the controller writes for a route sent to `tg`. */
+function writtenRule(tg: string): Action[] {
+    return [{ Type: "forward", Order: 1, ForwardConfig: { TargetGroups: [{ TargetGroupArn: tg, Weight: 1 }], TargetGroupStickinessConfig: { Enabled: false } } }];
+}
+
+function targets(prefix: string, healthy: number, unhealthy: number, draining = 0): TargetHealthDescription[] {
+    const make = (state: string, i: number) => ({ Target: { Id: `i-${prefix}${state}${i}`, Port: 80 }, TargetHealth: { State: state as any } });
+    return [
+        ...Array.from({ length: healthy }, (_, i) => make("healthy", i)),
+        ...Array.from({ length: unhealthy }, (_, i) => make("unhealthy", i)),
+        ...Array.from({ length: draining }, (_, i) => make("draining", i)),
+    ];
+}
+
+/** A tiny AWS: the handler's calls read and change it. */
+interface World {
+    health: Record<GroupRole, TargetHealthDescription[]>;
+    listener: Action[];
+    rules: Record<string, Action[]>;
+    asgs: Record<string, { desired: number; min: number; max: number }>;
+    parameter: string | undefined;
+    /** Errors to throw on the next calls of an operation. */
+    fail: Record<string, Error[]>;
+    /** Every call in order, across clients. */
+    calls: string[];
+    /** Called after every sleep, with the seconds since T0, to change the world over time. */
+    script: (seconds: number) => void;
+}
+
+let world: World;
+let now: number;
+let deadline: number;
+let sleeps: number[];
+let lines: Record<string, any>[];
+
+function awsError(name: string, message: string): Error {
+    return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400, requestId: "req-1" } });
+}
+
+function fake<I, O>(op: string, fn: (input: I) => O) {
+    return async (input: I) => {
+        world.calls.push(op);
+        const err = world.fail[op]?.shift();
+        if (err) throw err;
+        return fn(input);
+    };
+}
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
+
+beforeEach(() => {
+    elbMock.reset();
+    asgMock.reset();
+    ssmMock.reset();
+    now = T0;
+    deadline = T0 + 60_000;
+    sleeps = [];
+    lines = [];
+    world = {
+        health: { primary: targets("p", 3, 0), backup: targets("b", 2, 0) },
+        listener: listenerActions(90, 10),
+        rules: { [RULE]: ruleActions(P) },
+        asgs: { "web-primary": { desired: 4, min: 2, max: 8 }, "web-backup": { desired: 1, min: 1, max: 4 } },
+        parameter: "{}",
+        fail: {},
+        calls: [],
+        script: () => {},
+    };
+    elbMock.on(DescribeTargetHealthCommand).callsFake(fake("DescribeTargetHealth", (i: any) =>
+        ({ TargetHealthDescriptions: clone(world.health[i.TargetGroupArn === P ? "primary" : "backup"]) })));
+    elbMock.on(DescribeListenersCommand).callsFake(fake("DescribeListeners", (i: any) =>
+        ({ Listeners: [{ ListenerArn: i.ListenerArns[0], DefaultActions: clone(world.listener) }] })));
+    elbMock.on(DescribeRulesCommand).callsFake(fake("DescribeRules", (i: any) =>
+        ({ Rules: i.RuleArns.map((arn: string) => ({ RuleArn: arn, Actions: clone(world.rules[arn]) })) })));
+    elbMock.on(ModifyListenerCommand).callsFake(fake("ModifyListener", (i: any) => { world.listener = clone(i.DefaultActions); return {}; }));
+    elbMock.on(ModifyRuleCommand).callsFake(fake("ModifyRule", (i: any) => { world.rules[i.RuleArn] = clone(i.Actions); return {}; }));
+    asgMock.on(DescribeAutoScalingGroupsCommand).callsFake(fake("DescribeAutoScalingGroups", (i: any) => ({
+        AutoScalingGroups: i.AutoScalingGroupNames.map((name: string) => ({
+            AutoScalingGroupName: name, DesiredCapacity: world.asgs[name].desired, MinSize: world.asgs[name].min, MaxSize: world.asgs[name].max,
+        })),
+    })));
+    asgMock.on(SetDesiredCapacityCommand).callsFake(fake("SetDesiredCapacity", (i: any) => {
+        world.asgs[i.AutoScalingGroupName].desired = i.DesiredCapacity;
+        return {};
+    }));
+    asgMock.on(CompleteLifecycleActionCommand).callsFake(fake("CompleteLifecycleAction", () => ({})));
+    ssmMock.on(GetParameterCommand).callsFake(fake("GetParameter", (i: any) => {
+        if (world.parameter === undefined) throw awsError("ParameterNotFound", "not found");
+        return { Parameter: { Name: i.Name, Type: "String", Value: world.parameter } };
+    }));
+    ssmMock.on(PutParameterCommand).callsFake(fake("PutParameter", (i: any) => { world.parameter = i.Value; return { Version: 2 }; }));
+});
+
+function handlerFor(config: FailoverControllerConfig | string = validConfig) {
+    return createHandler({
+        elb: new ElasticLoadBalancingV2Client({ region: "eu-west-1" }),
+        autoScaling: new AutoScalingClient({ region: "eu-west-1" }),
+        ssm: new SSMClient({ region: "eu-west-1" }),
+        now: () => now,
+        sleep: async (ms) => {
+            sleeps.push(ms);
+            now += ms;
+            world.script((now - T0) / 1000);
+        },
+        log: (line) => lines.push(JSON.parse(JSON.stringify(line))),
+        configJson: () => (typeof config === "string" ? config : JSON.stringify(config)),
+    });
+}
+
+/** One invocation that starts at `now` with `timeoutMs` to run. */
+function invoke(event: ControllerEvent = {}, config?: FailoverControllerConfig | string, timeoutMs = 60_000) {
+    deadline = now + timeoutMs;
+    return handlerFor(config)(event, { getRemainingTimeInMillis: () => deadline - now });
+}
+
+const writes = () => world.calls.filter((c) => /^(Modify|Set|Put|Complete)/.test(c));
+const storedState = (): FailoverState => JSON.parse(world.parameter!);
+const infoLines = () => lines.filter((l) => l.level === "info");
+
+describe("steady state", () => {
+    it("polls every pollSeconds, writes nothing when the live routing matches, and stops before the timeout", async () => {
+        const result = await invoke();
+        // Ticks at 0, 5, ..., 55 s: after the 55 s tick 5 s remain < 5 s poll + 5 s margin.
+        expect(result).toEqual({ event: "poll", ticks: 12, decision: "configured" });
+        expect(sleeps).toEqual(Array(11).fill(5000));
+        expect(deadline - now).toBeGreaterThanOrEqual(STOP_MARGIN_MS);
+        expect(writes()).toEqual([]);
+        expect(world.calls.filter((c) => c === "DescribeTargetHealth")).toHaveLength(24);
+        expect(world.calls.filter((c) => c === "DescribeListeners" || c === "DescribeRules")).toEqual(["DescribeListeners", "DescribeRules"]);
+    });
+
+    it("starts a tick only when pollSeconds plus the margin remain", async () => {
+        expect((await invoke({}, undefined, 9_999)).ticks).toBe(1);
+        expect((await invoke({}, undefined, 10_000)).ticks).toBe(2);
+        expect((await invoke({}, undefined, 14_999)).ticks).toBe(2);
+    });
+
+    it("subtracts the tick's own duration from the sleep", async () => {
+        const handler = createHandler({
+            elb: new ElasticLoadBalancingV2Client({ region: "eu-west-1" }),
+            autoScaling: new AutoScalingClient({ region: "eu-west-1" }),
+            ssm: new SSMClient({ region: "eu-west-1" }),
+            now: () => (now += 300) - 300, // every clock read costs 300 ms
+            sleep: async (ms) => { sleeps.push(ms); now += ms; },
+            log: () => {},
+            configJson: () => JSON.stringify(validConfig),
+        });
+        deadline = now + 20_000;
+        await handler({}, { getRemainingTimeInMillis: () => deadline - now });
+        expect(sleeps.length).toBeGreaterThan(0);
+        for (const ms of sleeps) expect(ms).toBeLessThan(5000);
+    });
+
+    it("logs one JSON line per decision with health, decision, previous decision and action", async () => {
+        await invoke({}, undefined, 9_000);
+        expect(infoLines()).toEqual([{
+            time: "2025-01-01T12:00:00.000Z", level: "info", event: "poll", tick: 1, observedAt: "2025-01-01T12:00:00.000Z",
+            primary: { healthy: 3, total: 3, needed: 2, up: true }, backup: { healthy: 2, total: 2, needed: 1, up: true },
+            decision: "configured", previousDecision: "configured", transition: "none",
+            reason: expect.stringMatching(/^both groups up/), writes: [], action: "none",
+        }]);
+    });
+
+    it("does not count draining targets as registered", async () => {
+        world.health.backup = [...targets("b", 1, 1), ...targets("d", 0, 0, 5)];
+        await invoke({}, undefined, 9_000);
+        expect(infoLines()[0].backup).toEqual({ healthy: 1, total: 2, needed: 1, up: true });
+    });
+});
+
+describe("failover and failback", () => {
+    it("moves the route then the default action, raises the backup and saves the state", async () => {
+        world.script = (s) => { if (s === 10) world.health.primary = targets("p", 1, 2); };
+        await invoke({}, undefined, 20_000);
+
+        expect(writes()).toEqual(["ModifyRule", "ModifyListener", "PutParameter", "SetDesiredCapacity", "PutParameter"]);
+        expect(elbMock.commandCalls(ModifyRuleCommand).map((c) => c.args[0].input)).toEqual([{ RuleArn: RULE, Actions: writtenRule(B) }]);
+        expect(elbMock.commandCalls(ModifyListenerCommand).map((c) => c.args[0].input)).toEqual([{ ListenerArn: LISTENER, DefaultActions: listenerActions(0, 100) }]);
+        // Toward the primary's configured desired (4), within the backup's max (4).
+        expect(asgMock.commandCalls(SetDesiredCapacityCommand).map((c) => c.args[0].input)).toEqual([
+            { AutoScalingGroupName: "web-backup", DesiredCapacity: 4, HonorCooldown: false },
+        ]);
+        const puts = ssmMock.commandCalls(PutParameterCommand).map((c) => c.args[0].input);
+        expect(puts.map((p) => ({ ...p, Value: undefined }))).toEqual([
+            { Name: PARAM, Type: "String", Overwrite: true, Value: undefined },
+            { Name: PARAM, Type: "String", Overwrite: true, Value: undefined },
+        ]);
+        // The original desired is stored before the raise, then the raise is marked done.
+        expect(JSON.parse(puts[0].Value!).scaleOut).toEqual({ group: "backup", originalDesired: 1, raisedTo: 4, applied: false });
+        expect(storedState()).toMatchObject({
+            failedGroup: "primary", failedAt: T0 + 10_000, recoveringSince: null,
+            scaleOut: { group: "backup", originalDesired: 1, raisedTo: 4, applied: true },
+        });
+
+        const failover = infoLines().find((l) => l.transition === "failover")!;
+        expect(failover).toMatchObject({
+            observedAt: "2025-01-01T12:00:10.000Z", decision: "all-to-backup", previousDecision: "configured",
+            primary: { healthy: 1, total: 3, up: false }, backup: { healthy: 2, total: 2, up: true },
+            action: "ModifyRule, ModifyListener, PutParameter, SetDesiredCapacity, PutParameter",
+        });
+        // The tick after the failover changes nothing.
+        expect(infoLines().at(-1)).toMatchObject({ transition: "none", action: "none", decision: "all-to-backup" });
+    });
+
+    it("fails back after settleSeconds across invocations: default action first, then the route, then capacity", async () => {
+        world.health.primary = targets("p", 0, 3);
+        await invoke(); // fails over at 0 s
+        expect(world.asgs["web-backup"].desired).toBe(4);
+        world.calls = [];
+        elbMock.resetHistory();
+        asgMock.resetHistory();
+
+        world.health.primary = targets("p", 3, 0); // primary recovers at the next invocation (60 s)
+        now = T0 + 60_000;
+        await invoke();
+        expect(writes()).toEqual(["PutParameter"]); // only the settle timer
+        expect(storedState().recoveringSince).toBe(T0 + 60_000);
+
+        now = T0 + 130_000; // this invocation ticks at 130, 135, ..., 185 s
+        world.calls = [];
+        await invoke();
+        const failback = infoLines().find((l) => l.transition === "failback")!;
+        expect(failback.observedAt).toBe("2025-01-01T12:03:00.000Z"); // 60 + 120 s settle
+        expect(writes()).toEqual(["ModifyListener", "ModifyRule", "SetDesiredCapacity", "PutParameter"]);
+        expect(elbMock.commandCalls(ModifyListenerCommand).at(-1)!.args[0].input.DefaultActions).toEqual(listenerActions(90, 10));
+        expect(elbMock.commandCalls(ModifyRuleCommand).at(-1)!.args[0].input.Actions).toEqual(writtenRule(P));
+        expect(asgMock.commandCalls(SetDesiredCapacityCommand).at(-1)!.args[0].input).toEqual(
+            { AutoScalingGroupName: "web-backup", DesiredCapacity: 1, HonorCooldown: false });
+        expect(storedState()).toMatchObject({ failedGroup: null, scaleOut: null, restores: [] });
+    });
+
+    it("does not lower a survivor that something else already scaled in", async () => {
+        world.health.primary = targets("p", 0, 3);
+        await invoke({}, undefined, 9_000);
+        world.asgs["web-backup"].desired = 1; // scaled in by a policy during the failover
+        world.health.primary = targets("p", 3, 0);
+        now = T0 + 60_000;
+        await invoke({}, undefined, 9_000);
+        now = T0 + 180_000;
+        asgMock.resetHistory();
+        await invoke({}, undefined, 9_000);
+        expect(infoLines().at(-1)!.transition).toBe("failback");
+        expect(asgMock.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
+        expect(storedState().restores).toEqual([]);
+    });
+
+    it("never routes to an empty group: both down leaves the routing alone", async () => {
+        world.health.primary = targets("p", 0, 3);
+        world.health.backup = targets("b", 0, 2);
+        await invoke({}, undefined, 9_000);
+        expect(writes()).toEqual([]);
+        expect(infoLines()[0]).toMatchObject({ decision: "configured", reason: expect.stringMatching(/^both groups down/) });
+    });
+
+    it("keeps an OIDC action and the stickiness when it rewrites the default action", async () => {
+        world.listener = [
+            { Type: "authenticate-oidc", Order: 1, AuthenticateOidcConfig: { Issuer: "https://idp", AuthorizationEndpoint: "https://idp/a", TokenEndpoint: "https://idp/t", UserInfoEndpoint: "https://idp/u", ClientId: "c" } },
+            { Type: "forward", Order: 2, ForwardConfig: { TargetGroups: [{ TargetGroupArn: P, Weight: 90 }, { TargetGroupArn: B, Weight: 10 }], TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 300 } } },
+        ];
+        world.health.backup = targets("b", 0, 2);
+        await invoke({}, undefined, 9_000);
+        expect(elbMock.commandCalls(ModifyListenerCommand)[0].args[0].input.DefaultActions).toEqual([
+            { Type: "authenticate-oidc", Order: 1, AuthenticateOidcConfig: { Issuer: "https://idp", AuthorizationEndpoint: "https://idp/a", TokenEndpoint: "https://idp/t", UserInfoEndpoint: "https://idp/u", ClientId: "c", UseExistingClientSecret: true } },
+            { Type: "forward", Order: 2, ForwardConfig: { TargetGroups: [{ TargetGroupArn: P, Weight: 100 }, { TargetGroupArn: B, Weight: 0 }], TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 300 } } },
+        ]);
+        // The route already goes to the primary: no ModifyRule.
+        expect(elbMock.commandCalls(ModifyRuleCommand)).toHaveLength(0);
+    });
+
+    it("sends everything to the pinned group and changes no capacity", async () => {
+        await invoke({}, { ...validConfig, pin: "backup" }, 9_000);
+        expect(writes()).toEqual(["ModifyRule", "ModifyListener", "PutParameter"]);
+        expect(world.listener).toEqual(listenerActions(0, 100));
+        expect(world.rules[RULE]).toEqual(writtenRule(B));
+        expect(storedState().pinned).toBe("backup");
+    });
+});
+
+describe("idempotency", () => {
+    it("writes nothing when the live routing already matches a stored failover", async () => {
+        const state: FailoverState = {
+            ...initialState(), failedGroup: "primary", failedAt: T0 - 600_000, lastObservedAt: T0 - 60_000,
+            scaleOut: { group: "backup", originalDesired: 1, raisedTo: 4, applied: true },
+        };
+        world.parameter = JSON.stringify(state);
+        world.listener = listenerActions(0, 100);
+        world.rules[RULE] = writtenRule(B);
+        world.health.primary = targets("p", 0, 3);
+        await invoke();
+        expect(writes()).toEqual([]);
+    });
+
+    it("treats equivalent shares and the single-target-group form as matching", async () => {
+        world.listener = [{ Type: "forward", ForwardConfig: { TargetGroups: [{ TargetGroupArn: P, Weight: 180 }, { TargetGroupArn: B, Weight: 20 }] } }];
+        world.rules[RULE] = [{ Type: "forward", TargetGroupArn: P }];
+        await invoke();
+        expect(writes()).toEqual([]);
+    });
+
+    it("repairs live routing that drifted from the decision", async () => {
+        world.listener = listenerActions(50, 50);
+        await invoke({}, undefined, 9_000);
+        expect(writes()).toEqual(["ModifyListener"]);
+        expect(world.listener).toEqual(listenerActions(90, 10));
+    });
+
+    it("starts from the initial state when the parameter is missing and writes it once", async () => {
+        world.parameter = undefined;
+        await invoke({}, undefined, 14_000);
+        expect(lines[0]).toMatchObject({ level: "warn", message: expect.stringMatching(/not found/) });
+        expect(writes()).toEqual(["PutParameter"]);
+        expect(storedState()).toMatchObject({ version: 1, failedGroup: null });
+    });
+});
+
+describe("API errors", () => {
+    it("stops at a throttled ModifyRule: no further write, state not saved, error logged and thrown; the next invocation completes", async () => {
+        world.health.primary = targets("p", 0, 3);
+        world.fail.ModifyRule = [awsError("ThrottlingException", "Rate exceeded")];
+        const run = invoke();
+        await expect(run).rejects.toBeInstanceOf(FailoverApiError);
+        await expect(run).rejects.toThrow("ModifyRule failed: ThrottlingException: Rate exceeded");
+        expect(writes()).toEqual(["ModifyRule"]);
+        expect(world.parameter).toBe("{}");
+        expect(lines.at(-1)).toMatchObject({
+            level: "error", event: "poll", operation: "ModifyRule", transition: "failover", decision: "all-to-backup",
+            error: { name: "ThrottlingException", message: "Rate exceeded", requestId: "req-1" }, writes: [],
+        });
+        expect(sleeps).toEqual([]); // the loop ended with the error
+
+        world.calls = [];
+        now += 60_000;
+        await invoke({}, undefined, 9_000);
+        expect(writes()).toEqual(["ModifyRule", "ModifyListener", "PutParameter", "SetDesiredCapacity", "PutParameter"]);
+        expect(storedState().failedGroup).toBe("primary");
+    });
+
+    it("after ModifyRule succeeded and ModifyListener failed, keeps the state and lets the next invocation finish only what is missing", async () => {
+        world.health.primary = targets("p", 0, 3);
+        world.fail.ModifyListener = [awsError("ThrottlingException", "Rate exceeded")];
+        await expect(invoke()).rejects.toThrow(/ModifyListener failed/);
+        expect(world.rules[RULE]).toEqual(writtenRule(B)); // half done
+        expect(world.listener).toEqual(listenerActions(90, 10));
+        expect(world.parameter).toBe("{}"); // state not advanced
+        expect(lines.at(-1)).toMatchObject({ level: "error", operation: "ModifyListener", writes: [{ op: "ModifyRule", ruleArn: RULE, target: "backup" }] });
+
+        world.calls = [];
+        now += 60_000;
+        await invoke({}, undefined, 9_000);
+        expect(writes()).toEqual(["ModifyListener", "PutParameter", "SetDesiredCapacity", "PutParameter"]);
+        expect(world.listener).toEqual(listenerActions(0, 100));
+    });
+
+    it("keeps the original desired capacity when SetDesiredCapacity fails after the raise was recorded", async () => {
+        world.health.primary = targets("p", 0, 3);
+        world.fail.SetDesiredCapacity = [awsError("ScalingActivityInProgress", "busy")];
+        await expect(invoke()).rejects.toThrow(/SetDesiredCapacity failed/);
+        expect(storedState().scaleOut).toEqual({ group: "backup", originalDesired: 1, raisedTo: 4, applied: false });
+
+        world.calls = [];
+        now += 60_000;
+        await invoke({}, undefined, 9_000);
+        expect(writes()).toEqual(["SetDesiredCapacity", "PutParameter"]);
+        expect(storedState().scaleOut).toEqual({ group: "backup", originalDesired: 1, raisedTo: 4, applied: true });
+    });
+
+    it("fails loudly on a bad config, before any AWS call", async () => {
+        await expect(invoke({}, JSON.stringify({ ...validConfig, pollSeconds: 0 }))).rejects.toThrow(/pollSeconds \(0\): must be an integer from 1 to 60/);
+        expect(world.calls).toEqual([]);
+        expect(lines.at(-1)).toMatchObject({ level: "error", error: { name: "FailoverConfigError" } });
+    });
+
+    it("reports a failed GetParameter instead of starting from scratch", async () => {
+        world.fail.GetParameter = [awsError("AccessDeniedException", "no")];
+        await expect(invoke()).rejects.toThrow("GetParameter failed: AccessDeniedException: no");
+        expect(writes()).toEqual([]);
+    });
+});
+
+describe("other events", () => {
+    it("runs a single tick for a CloudWatch alarm state change", async () => {
+        world.health.backup = targets("b", 0, 2);
+        const result = await invoke({ source: "aws.cloudwatch", "detail-type": "CloudWatch Alarm State Change", detail: { alarmName: "x" } });
+        expect(result).toEqual({ event: "alarm", ticks: 1, decision: "all-to-primary" });
+        expect(sleeps).toEqual([]);
+        expect(world.listener).toEqual(listenerActions(100, 0));
+    });
+});
+
+describe("lifecycle hook (instance terminating)", () => {
+    function terminate(group: string, instanceId: string): LifecycleActionEvent {
+        return {
+            source: "aws.autoscaling", "detail-type": "EC2 Instance-terminate Lifecycle Action",
+            detail: {
+                AutoScalingGroupName: group, LifecycleHookName: "lbstack-drain", LifecycleActionToken: "token-1",
+                EC2InstanceId: instanceId, LifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+            },
+        };
+    }
+    const completion = (instanceId: string) => ({
+        AutoScalingGroupName: "web-primary", LifecycleHookName: "lbstack-drain", LifecycleActionToken: "token-1",
+        InstanceId: instanceId, LifecycleActionResult: "CONTINUE",
+    });
+
+    it("moves traffic first when the termination would leave the group below minHealthy, then continues", async () => {
+        world.health.primary = targets("p", 2, 0); // minHealthy.primary = 2
+        const result = await invoke(terminate("web-primary", "i-phealthy0"));
+        expect(result).toEqual({ event: "lifecycle", ticks: 1, decision: "all-to-backup", lifecycleActionResult: "CONTINUE" });
+        expect(writes()).toEqual(["ModifyRule", "ModifyListener", "PutParameter", "SetDesiredCapacity", "PutParameter", "CompleteLifecycleAction"]);
+        expect(asgMock.commandCalls(CompleteLifecycleActionCommand).map((c) => c.args[0].input)).toEqual([completion("i-phealthy0")]);
+        expect(sleeps).toEqual([]);
+        expect(infoLines()).toEqual([expect.objectContaining({
+            event: "lifecycle", transition: "failover", primary: { healthy: 1, total: 1, needed: 2, up: false },
+            lifecycle: { autoScalingGroupName: "web-primary", instanceId: "i-phealthy0", hook: "lbstack-drain", group: "primary", result: "CONTINUE" },
+        })]);
+    });
+
+    it("only continues when the group stays up without the instance", async () => {
+        await invoke(terminate("web-primary", "i-phealthy0")); // 3 healthy, needs 2
+        expect(writes()).toEqual(["CompleteLifecycleAction"]);
+        expect(infoLines()[0]).toMatchObject({ transition: "none", reason: expect.stringMatching(/leaves primary up/) });
+    });
+
+    it("only continues when no traffic points at the group any more", async () => {
+        world.parameter = JSON.stringify({ ...initialState(), failedGroup: "primary", failedAt: T0, lastObservedAt: T0 });
+        world.listener = listenerActions(0, 100);
+        world.rules[RULE] = writtenRule(B);
+        world.health.primary = targets("p", 1, 0);
+        await invoke(terminate("web-primary", "i-phealthy0"));
+        expect(writes()).toEqual(["CompleteLifecycleAction"]);
+        expect(infoLines()[0].reason).toMatch(/no traffic points at primary/);
+    });
+
+    it("ignores a terminating instance that is already draining", async () => {
+        world.health.primary = [...targets("p", 2, 0), ...targets("x", 0, 0, 1)];
+        await invoke(terminate("web-primary", "i-xdraining0"));
+        expect(writes()).toEqual(["CompleteLifecycleAction"]);
+    });
+
+    it("completes the action even when the controller fails, then reports the error", async () => {
+        world.health.primary = targets("p", 2, 0);
+        world.fail.ModifyListener = [awsError("ThrottlingException", "Rate exceeded")];
+        await expect(invoke(terminate("web-primary", "i-phealthy0"))).rejects.toThrow(/ModifyListener failed/);
+        expect(writes()).toEqual(["ModifyRule", "ModifyListener", "CompleteLifecycleAction"]);
+        expect(asgMock.commandCalls(CompleteLifecycleActionCommand)[0].args[0].input).toEqual(completion("i-phealthy0"));
+        expect(lines.find((l) => l.level === "error")).toMatchObject({ event: "lifecycle", operation: "ModifyListener" });
+    });
+
+    it("completes the action even when the config is invalid", async () => {
+        await expect(invoke(terminate("web-primary", "i-1"), "{}")).rejects.toThrow(/invalid configuration/);
+        expect(world.calls).toEqual(["CompleteLifecycleAction"]);
+    });
+
+    it("completes the action for a group that is not the controller's, without touching routing", async () => {
+        await invoke(terminate("someone-else", "i-1"));
+        expect(world.calls).toEqual(["CompleteLifecycleAction"]);
+    });
+
+    it("throws when CompleteLifecycleAction itself fails, after trying", async () => {
+        world.fail.CompleteLifecycleAction = [awsError("ValidationError", "No active Lifecycle Action found")];
+        await expect(invoke(terminate("web-primary", "i-phealthy0"))).rejects.toThrow(/CompleteLifecycleAction failed: ValidationError/);
+        expect(lines.at(-1)).toMatchObject({ level: "error", operation: "CompleteLifecycleAction" });
+    });
+});
