@@ -94,12 +94,12 @@ export const multiAz: ResourceValidationPolicy = {
     severity: "medium",
     validateResource: (args, reportViolation) => {
         const group = args.asType(aws.autoscaling.Group);
-        const lb = group ? undefined : LOAD_BALANCER.map((c) => args.asType(c)).find((x) => x !== undefined);
-        if (!group && !lb) return args.notApplicable(`Policy only applies to resources of type '${GROUP_TOKEN}', '${LB_TOKENS.join("', '")}'`);
+        const lb = LOAD_BALANCER.map((c) => args.asType(c)).find((x) => x !== undefined);
         // Subnet ids are outputs of other resources: an unknown or missing list is "cannot tell".
-        const lists: [string, () => unknown][] = group
-            ? [["vpcZoneIdentifiers", () => group.vpcZoneIdentifiers], ["availabilityZones", () => group.availabilityZones]]
-            : [["subnetMappings", () => lb!.subnetMappings?.map((m) => readKnown(() => m.subnetId))], ["subnets", () => lb!.subnets]];
+        let lists: [string, () => unknown][];
+        if (group) lists = [["vpcZoneIdentifiers", () => group.vpcZoneIdentifiers], ["availabilityZones", () => group.availabilityZones]];
+        else if (lb) lists = [["subnetMappings", () => lb.subnetMappings?.map((m) => readKnown(() => m.subnetId))], ["subnets", () => lb.subnets]];
+        else return args.notApplicable(`Policy only applies to resources of type '${GROUP_TOKEN}', '${LB_TOKENS.join("', '")}'`);
         const found = lists.map(([field, get]) => [field, readKnown(get)] as const).find(([, list]) => Array.isArray(list));
         if (!found) return;
         const [field, list] = found as [string, unknown[]];
