@@ -79,12 +79,22 @@ describe("pack entry point", () => {
         });
     });
 
-    it("PulumiPolicy.yaml runs the compiled pack with the nodejs runtime", () => {
+    it("PulumiPolicy.yaml names the nodejs runtime and the compiled pack", () => {
         const yaml = fs.readFileSync(path.join(PACKAGE, "PulumiPolicy.yaml"), "utf8");
         expect(yaml).toMatch(/^runtime: nodejs$/m);
         expect(yaml).toMatch(/^main: dist\/pack\.js$/m);
         expect(yaml).toMatch(/^description: \S/m);
         expect(fs.existsSync(path.join(PACKAGE, "src/pack.ts"))).toBe(true);
+    });
+
+    // Known gap, outside this package's source: the Node.js policy runner requires the pack directory, so it
+    // loads package.json "main" (dist/index.js today, which serves nothing) and ignores PulumiPolicy.yaml "main".
+    // This test fails until package.json says "main": "dist/pack.js" with an "exports" map that keeps
+    // `require("lbstack-policy")` on dist/index.js; test.failing then reports it, and it becomes a plain test.
+    it.failing("package.json main is the pack entry that the Node.js policy runner loads", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE, "package.json"), "utf8"));
+        expect(pkg.main).toBe("dist/pack.js");
+        expect(pkg.exports?.["."]).toMatchObject({ default: "./dist/index.js" });
     });
 });
 
