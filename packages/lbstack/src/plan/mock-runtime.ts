@@ -12,6 +12,8 @@ export interface PlannedResource {
     name: string;
     /** The parent's logical name; null for children of the stack root. */
     parent: string | null;
+    /** The parent's URN (null for children of the stack root): names alone can repeat across types. */
+    parentUrn: string | null;
     urn: string;
     /** A provider resource (true) or a component (false). */
     custom: boolean;
@@ -82,10 +84,27 @@ function markUnknowns(v: unknown): unknown {
 }
 
 function describeAsset(v: any): unknown {
+    // The SDK keeps an asset's path/text and an archive's entries as promises; resolveAssets
+    // replaced them with plain values before we get here.
     if (v.path !== undefined) return { $asset: "file", path: v.path };
     if (v.text !== undefined) return { $asset: "string", bytes: Buffer.byteLength(String(v.text)) };
     if (v.assets !== undefined) return { $archive: "assets", entries: Object.keys(v.assets) };
     return { $asset: "other" };
+}
+
+/** Awaits the promise-valued fields of assets and archives anywhere in `v` (in place). */
+async function resolveAssets(v: unknown): Promise<void> {
+    if (Array.isArray(v)) {
+        await Promise.all(v.map(resolveAssets));
+    } else if (v !== null && typeof v === "object") {
+        if (pulumi.asset.Asset.isInstance(v) || pulumi.asset.Archive.isInstance(v)) {
+            for (const key of ["path", "text", "assets", "uri"]) {
+                if ((v as any)[key] !== undefined) (v as any)[key] = await (v as any)[key];
+            }
+            return;
+        }
+        await Promise.all(Object.values(v).map(resolveAssets));
+    }
 }
 
 function nameFromUrn(urn: string): string {
@@ -107,7 +126,8 @@ export async function runWithMocks(program: () => unknown, options: MockRuntimeO
     planRegistry().length = 0;
 
     await pulumi.runtime.setMocks({
-        newResource(args) {
+        async newResource(args) {
+            await resolveAssets(args.inputs);
             const r = byKey.get(`${args.type}::${args.name}`);
             if (r) r.inputs = markUnknowns(args.inputs) as Record<string, unknown>;
             // In preview, return no outputs beyond the inputs: every computed output is unknown.
@@ -133,9 +153,11 @@ export async function runWithMocks(program: () => unknown, options: MockRuntimeO
         const parentUrn: string = req.getParent();
         const type: string = req.getType();
         const name: string = req.getName();
+        const underRoot = !parentUrn || parentUrn.includes("::pulumi:pulumi:Stack::");
         const entry: PlannedResource = {
             type, name,
-            parent: parentUrn && !parentUrn.includes("::pulumi:pulumi:Stack::") ? nameFromUrn(parentUrn) : null,
+            parent: underRoot ? null : nameFromUrn(parentUrn),
+            parentUrn: underRoot ? null : parentUrn,
             urn: "",
             custom: req.getCustom(),
             inputs: {},
@@ -156,12 +178,23 @@ export async function runWithMocks(program: () => unknown, options: MockRuntimeO
         });
     };
 
-    let outputs: Record<string, unknown> = {};
-    const exported = await pulumi.runtime.runInPulumiStack(async () => {
-        const result = await program();
-        return result as any;
+    // The program's own return value, not the stack's massaged outputs: in preview the stack's
+    // output promise resolves unknown values to undefined, which would drop them from the plan.
+    let exported: unknown;
+    // A program error is kept and rethrown after the run: if it escaped the stack's init, the SDK's
+    // internal promises would also reject unhandled and crash the process before the caller sees it.
+    let failure: { error: unknown } | undefined;
+    await pulumi.runtime.runInPulumiStack(async () => {
+        try {
+            exported = await program();
+        } catch (error) {
+            failure = { error };
+        }
+        return undefined;
     });
     await pulumi.runtime.disconnect();
+    if (failure) throw failure.error;
+    let outputs: Record<string, unknown> = {};
     if (exported && typeof exported === "object") {
         outputs = markUnknowns(await resolveDeep(exported)) as Record<string, unknown>;
     }
@@ -175,7 +208,10 @@ async function resolveDeep(v: unknown): Promise<unknown> {
     }
     if (v && typeof (v as any).then === "function") return resolveDeep(await v);
     if (Array.isArray(v)) return Promise.all(v.map(resolveDeep));
-    if (v !== null && typeof v === "object" && !pulumi.Resource.isInstance(v)) {
+    // An exported resource shows as its URN (as Pulumi shows it), not as its object graph.
+    if (pulumi.Resource.isInstance(v)) return { $resource: await resolveDeep((v as pulumi.Resource).urn) };
+    if (typeof v === "function") return undefined;
+    if (v !== null && typeof v === "object") {
         const entries = await Promise.all(Object.entries(v).map(async ([k, x]) => [k, await resolveDeep(x)] as const));
         return Object.fromEntries(entries);
     }

@@ -5,11 +5,12 @@ import { TYPE_TOKENS } from "../common/tokens";
 import { Transform } from "../common/transform";
 import { LoadBalancer, LoadBalancerTransforms } from "../load-balancer/load-balancer";
 import { Network } from "../network/network";
+import { FailoverController, FailoverControllerTransforms } from "../failover/controller";
 import type * as awsx from "@pulumi/awsx";
 import { GROUP_ROLES, GroupRole, LoadBalancedStackSpec, parseStackSpec, ResolvedStackSpec } from "./schema";
 
 /** Per-child escape hatches: change any underlying resource's args or options. */
-export interface LoadBalancedStackTransforms extends LoadBalancerTransforms, AppGroupTransforms {
+export interface LoadBalancedStackTransforms extends LoadBalancerTransforms, AppGroupTransforms, FailoverControllerTransforms {
     /** The awsx VPC (when lbstack creates one). */
     vpc?: Transform<awsx.ec2.VpcArgs>;
     /** The load balancer's security group (AppGroup's `securityGroup` is the instances'). */
@@ -30,6 +31,8 @@ export interface LoadBalancedStackNodes {
     loadBalancer: LoadBalancer;
     primary: AppGroup;
     backup: AppGroup;
+    /** The failover controller, unless `traffic.failover` is false. */
+    failover?: FailoverController;
 }
 
 /**
@@ -64,14 +67,17 @@ export class LoadBalancedStack extends pulumi.ComponentResource {
 
         const network = new Network(`${name}-network`, { spec: spec.network, tags, transform: { vpc: t.vpc } }, { parent: this });
         const lbSubnets = spec.loadBalancer.internal ? network.privateSubnetIds : network.publicSubnetIds;
+        const { weights, routes } = initialRouting(spec);
+        const controlled = spec.traffic.failover !== false;
         const loadBalancer = new LoadBalancer(`${name}-lb`, {
             vpcId: network.vpcId,
             subnetIds: lbSubnets,
             vpcCidr: network.vpcCidr,
             spec: spec.loadBalancer,
             groups: spec.groups,
-            weights: spec.traffic.weights,
-            routes: spec.routes,
+            weights,
+            routes,
+            routingOwner: controlled ? "controller" : "pulumi",
             tags,
             transform: { ...t, securityGroup: t.loadBalancerSecurityGroup, ingressRule: t.loadBalancerIngressRule },
         }, { parent: this });
@@ -89,7 +95,31 @@ export class LoadBalancedStack extends pulumi.ComponentResource {
             }, { parent: this });
         }
 
-        this.nodes = { network, loadBalancer, primary: groups.primary, backup: groups.backup };
+        let failover: FailoverController | undefined;
+        if (spec.traffic.failover !== false) {
+            failover = new FailoverController(`${name}-failover`, {
+                failover: spec.traffic.failover,
+                weights: spec.traffic.weights,
+                pin: spec.traffic.pin,
+                groups: spec.groups,
+                listenerArn: loadBalancer.listener.arn,
+                loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
+                targetGroups: {
+                    primary: { arn: loadBalancer.targetGroups.primary.arn, arnSuffix: loadBalancer.targetGroups.primary.arnSuffix },
+                    backup: { arn: loadBalancer.targetGroups.backup.arn, arnSuffix: loadBalancer.targetGroups.backup.arnSuffix },
+                },
+                routes: spec.routes.map((r, i) => ({ ruleArn: loadBalancer.rules[i].arn, target: r.target })),
+                autoScalingGroups: {
+                    primary: { name: groups.primary.autoScalingGroup.name, arn: groups.primary.autoScalingGroup.arn },
+                    backup: { name: groups.backup.autoScalingGroup.name, arn: groups.backup.autoScalingGroup.arn },
+                },
+                loadBalancerType: spec.loadBalancer.type,
+                tags,
+                transform: t,
+            }, { parent: this });
+        }
+
+        this.nodes = { network, loadBalancer, primary: groups.primary, backup: groups.backup, failover };
         this.url = loadBalancer.url;
         this.dnsName = loadBalancer.dnsName;
         this.primaryGroupName = groups.primary.groupName;
@@ -103,4 +133,17 @@ export class LoadBalancedStack extends pulumi.ComponentResource {
             primaryTargetGroupArn: this.primaryTargetGroupArn, backupTargetGroupArn: this.backupTargetGroupArn,
         });
     }
+}
+
+/**
+ * The routing Pulumi writes: the configured weights and routes, or everything to the pinned
+ * group. With failover on this is only the routing at creation; the controller owns it after.
+ */
+export function initialRouting(spec: ResolvedStackSpec): { weights: Record<GroupRole, number>; routes: ResolvedStackSpec["routes"] } {
+    const pin = spec.traffic.pin;
+    if (!pin) return { weights: spec.traffic.weights, routes: spec.routes };
+    return {
+        weights: { primary: pin === "primary" ? 100 : 0, backup: pin === "backup" ? 100 : 0 },
+        routes: spec.routes.map((r) => ({ ...r, target: pin })),
+    };
 }

@@ -8,6 +8,7 @@ import {
     DEFAULT_SSL_POLICY, INBOUND_RULES_PER_SECURITY_GROUP, LOAD_BALANCER_DEFAULTS, LoadBalancerSpecSchema, RouteSchema, RULE_LIMITS,
 } from "../load-balancer/schema";
 import { NETWORK_DEFAULTS, NetworkSpecSchema } from "../network/schema";
+import { FailoverSpecSchema, resolveFailover, ResolvedFailover } from "../failover/schema";
 
 export const GROUP_ROLES = ["primary", "backup"] as const;
 export type GroupRole = (typeof GROUP_ROLES)[number];
@@ -17,8 +18,12 @@ export const GroupSpecSchema = z.strictObject(groupShape);
 export type GroupSpec = z.input<typeof GroupSpecSchema>;
 
 export const TrafficSchema = z.strictObject({
-    /** Relative share of requests per group, 0–999 each, not both 0. Default `{ primary: 90, backup: 10 }`. */
+    /** Relative share of requests per group, 0–999 each, not both 0. Default `{ primary: 90, backup: 10 }`. Active-passive: `{ primary: 100, backup: 0 }`. */
     weights: z.strictObject({ primary: int(0, 999), backup: int(0, 999) }).optional(),
+    /** Automatic failover between the groups by target health (see {@link FailoverSpecSchema}). Default: on; `false` registers no controller. */
+    failover: FailoverSpecSchema.optional(),
+    /** Send all traffic (and every route) to one group for maintenance; automatic changes are suspended while set. Default: none. */
+    pin: z.enum(["primary", "backup"]).optional(),
 });
 
 /** Everything `LoadBalancedStack` takes, except the `transform` escape hatch. */
@@ -110,7 +115,13 @@ export interface ResolvedStackSpec {
     network: ResolvedNetwork;
     loadBalancer: ResolvedLoadBalancer;
     groups: Record<GroupRole, ResolvedGroup>;
-    traffic: { weights: Record<GroupRole, number> };
+    traffic: {
+        /** Configured weights. */
+        weights: Record<GroupRole, number>;
+        /** The failover controller's settings, or false when it is off. */
+        failover: ResolvedFailover | false;
+        pin?: GroupRole;
+    };
     routes: ResolvedRoute[];
     tags: Record<string, string>;
 }
@@ -196,7 +207,11 @@ export function resolveStackSpec(spec: ParsedSpec): ResolvedStackSpec {
             primary: resolveGroup("primary", spec.primary, spec.instance, type),
             backup: resolveGroup("backup", spec.backup, spec.instance, type),
         },
-        traffic: { weights: spec.traffic?.weights ?? { ...TRAFFIC_DEFAULTS.weights } },
+        traffic: {
+            weights: spec.traffic?.weights ?? { ...TRAFFIC_DEFAULTS.weights },
+            failover: resolveFailover(spec.traffic?.failover),
+            ...(spec.traffic?.pin ? { pin: spec.traffic.pin } : {}),
+        },
         routes: (spec.routes ?? []).map((r, i) => ({ index: i, target: r.target, priority: priorities[i], paths: r.paths, hosts: r.hosts, headers: r.headers })),
         tags: spec.tags ?? {},
     };
@@ -222,6 +237,7 @@ export function stackIssues(spec: ParsedSpec): RelativeIssue[] {
     }
     loadBalancerIssues(r, spec, push);
     trafficIssues(r, spec, push);
+    failoverIssues(r, push);
     routeIssues(r, spec, push);
     return issues;
 }
@@ -301,6 +317,27 @@ function trafficIssues(r: ResolvedStackSpec, spec: ParsedSpec, push: Push) {
     for (const role of GROUP_ROLES) {
         if (w[role] > 0 && r.groups[role].capacity.max === 0) {
             push(["traffic", "weights", role], w[role], `sends requests to ${role}, whose capacity.max is 0 (set the weight to 0 or raise ${role}.capacity.max)`);
+        }
+    }
+}
+
+function failoverIssues(r: ResolvedStackSpec, push: Push) {
+    const f = r.traffic.failover;
+    const pin = r.traffic.pin;
+    if (pin && r.groups[pin].capacity.max === 0) {
+        push(["traffic", "pin"], pin, `pins all traffic to ${pin}, whose capacity.max is 0`);
+    }
+    if (f === false) return;
+    const backupEmpty = r.groups.backup.capacity.max === 0;
+    if (backupEmpty) {
+        push(["traffic", "failover"], undefined, "needs a backup group to fail over to, but backup.capacity.max is 0 (raise it, or set traffic.failover to false)");
+    }
+    if ("count" in f.minHealthy) {
+        for (const role of GROUP_ROLES) {
+            const max = r.groups[role].capacity.max;
+            if (max > 0 && f.minHealthy.count > max) {
+                push(["traffic", "failover", "minHealthy", "count"], f.minHealthy.count, `is above ${role}.capacity.max (${max}): ${role} could never count as healthy`);
+            }
         }
     }
 }

@@ -1,0 +1,232 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
+import { TYPE_TOKENS } from "../common/tokens";
+import { applyTransform, Transform } from "../common/transform";
+import type { GroupRole, ResolvedStackSpec } from "../stack/schema";
+import { CONFIG_ENV_VAR } from "./controller-config";
+import type { ResolvedFailover } from "./schema";
+
+/** The compiled modules the Lambda runs: the handler and its siblings (they import only the AWS SDK). */
+export const CONTROLLER_RUNTIME_FILES = ["handler.js", "decide.js", "controller-config.js", "routing.js", "capacity.js"] as const;
+
+/** Where the compiled runtime files are: next to this module in dist/, or dist/ when running from src/ (tests). */
+export function controllerRuntimeDir(): string {
+    const here = __dirname;
+    if (fs.existsSync(path.join(here, "handler.js"))) return here;
+    return path.resolve(here, "../../dist/failover");
+}
+
+/** Heartbeat of the terminate lifecycle hook: long enough to wait behind a running poll (≤ 60 s) and move traffic. */
+export const LIFECYCLE_HEARTBEAT_SECONDS = 300;
+
+export interface FailoverControllerTransforms {
+    function?: Transform<aws.lambda.FunctionArgs>;
+    functionRole?: Transform<aws.iam.RoleArgs>;
+    schedule?: Transform<aws.scheduler.ScheduleArgs>;
+    lifecycleHook?: Transform<aws.autoscaling.LifecycleHookArgs>;
+    backstopAlarm?: Transform<aws.cloudwatch.MetricAlarmArgs>;
+}
+
+export interface FailoverControllerArgs {
+    failover: ResolvedFailover;
+    /** Configured weights and pin (the controller's input; it alone writes the live routing). */
+    weights: Record<GroupRole, number>;
+    pin?: GroupRole;
+    groups: ResolvedStackSpec["groups"];
+    listenerArn: pulumi.Input<string>;
+    loadBalancerArnSuffix: pulumi.Input<string>;
+    targetGroups: Record<GroupRole, { arn: pulumi.Input<string>; arnSuffix: pulumi.Input<string> }>;
+    routes: { ruleArn: pulumi.Input<string>; target: GroupRole }[];
+    autoScalingGroups: Record<GroupRole, { name: pulumi.Input<string>; arn: pulumi.Input<string> }>;
+    /** SNS topic for "the controller stopped" alarms (optional). */
+    alarmTopicArn?: pulumi.Input<string>;
+    loadBalancerType: "application" | "network";
+    tags?: Record<string, string>;
+    transform?: FailoverControllerTransforms;
+}
+
+/**
+ * The failover controller: a Lambda (arm64, Node.js 22, reserved concurrency 1) started every
+ * minute by EventBridge Scheduler that polls target health every `pollSeconds` and rewrites the
+ * listener's default action and route rules when a group goes down or comes back. Also started
+ * by terminate lifecycle hooks (so a planned removal of a group's last healthy instance waits
+ * until traffic has moved) and by a HealthyHostCount backstop alarm. Its IAM policy writes only
+ * this stack's listener, rules, groups and state parameter.
+ *
+ * Cost: ≈ 43,800 one-minute invocations a month × 60 s × 128 MB ≈ 330,000 GB-s ≈ $4.40/month on
+ * arm64 (inside the Lambda free tier of 400,000 GB-s for most accounts), plus 4 alarms ($0.40)
+ * and a few MB of logs. DescribeTargetHealth calls are free.
+ */
+export class FailoverController extends pulumi.ComponentResource {
+    readonly function: aws.lambda.Function;
+    readonly role: aws.iam.Role;
+    readonly schedule: aws.scheduler.Schedule;
+    readonly stateParameter: aws.ssm.Parameter;
+    readonly lifecycleHooks: Record<GroupRole, aws.autoscaling.LifecycleHook>;
+    readonly backstopAlarms: Record<GroupRole, aws.cloudwatch.MetricAlarm>;
+    readonly stoppedAlarm: aws.cloudwatch.MetricAlarm;
+
+    constructor(name: string, args: FailoverControllerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(TYPE_TOKENS.FailoverController, name, {}, opts);
+        const t = args.transform ?? {};
+        const tags = args.tags ?? {};
+        const parent = { parent: this };
+        const roles: GroupRole[] = ["primary", "backup"];
+
+        this.stateParameter = new aws.ssm.Parameter(`${name}-state`, {
+            type: "String",
+            value: "{}",
+            description: `lbstack ${name}: failover controller state (written by the controller only)`,
+            tags,
+        }, { parent: this, ignoreChanges: ["value"] });
+
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: 30, tags }, parent);
+
+        this.role = new aws.iam.Role(...applyTransform(t.functionRole, `${name}-role`, {
+            description: `lbstack ${name}: failover controller`,
+            assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+            tags,
+        }, parent));
+
+        const writable = {
+            listener: args.listenerArn,
+            rules: args.routes.map((r) => r.ruleArn),
+            groups: roles.map((r) => args.autoScalingGroups[r].arn),
+        };
+        new aws.iam.RolePolicy(`${name}-policy`, {
+            role: this.role.id,
+            policy: pulumi.all([writable.listener, writable.rules, writable.groups, this.stateParameter.arn, logGroup.arn]).apply(
+                ([listener, rules, groups, parameter, logs]) => JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        // Describe calls have no resource-level permissions: they need "*".
+                        { Sid: "Describe", Effect: "Allow", Action: ["elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules", "autoscaling:DescribeAutoScalingGroups"], Resource: "*" },
+                        { Sid: "WriteRouting", Effect: "Allow", Action: ["elasticloadbalancing:ModifyListener"], Resource: [listener] },
+                        ...(rules.length ? [{ Sid: "WriteRoutes", Effect: "Allow", Action: ["elasticloadbalancing:ModifyRule"], Resource: rules }] : []),
+                        { Sid: "ScaleAndLifecycle", Effect: "Allow", Action: ["autoscaling:SetDesiredCapacity", "autoscaling:CompleteLifecycleAction"], Resource: groups },
+                        { Sid: "State", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:PutParameter"], Resource: [parameter] },
+                        { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logs}:*`] },
+                    ],
+                })),
+        }, parent);
+
+        const config = pulumi.all([
+            args.listenerArn, args.targetGroups.primary.arn, args.targetGroups.backup.arn,
+            pulumi.all(args.routes.map((r) => r.ruleArn)),
+            args.autoScalingGroups.primary.name, args.autoScalingGroups.backup.name, this.stateParameter.name,
+        ]).apply(([listenerArn, primaryTg, backupTg, ruleArns, primaryAsg, backupAsg, stateParameterName]) => JSON.stringify({
+            listenerArn,
+            targetGroupArns: { primary: primaryTg, backup: backupTg },
+            weights: args.weights,
+            ...(args.pin ? { pin: args.pin } : {}),
+            minHealthy: { primary: args.failover.minHealthy, backup: args.failover.minHealthy },
+            settleSeconds: args.failover.settleSeconds,
+            pollSeconds: args.failover.pollSeconds,
+            routes: args.routes.map((r, i) => ({ ruleArn: ruleArns[i], target: r.target })),
+            autoScalingGroups: Object.fromEntries(roles.map((role) => {
+                const c = args.groups[role].capacity;
+                // With scaleOut off the survivor's max is reported as its desired: never raised.
+                const desired = c.desired ?? c.min;
+                return [role, { name: role === "primary" ? primaryAsg : backupAsg, desiredCapacity: desired, maxSize: args.failover.scaleOut ? c.max : desired }];
+            })),
+            stateParameterName,
+        }));
+
+        const dir = controllerRuntimeDir();
+        this.function = new aws.lambda.Function(...applyTransform(t.function, `${name}-function`, {
+            description: `lbstack ${name}: moves traffic between the primary and backup groups by target health`,
+            runtime: "nodejs22.x",
+            architectures: ["arm64"],
+            handler: "handler.handler",
+            memorySize: 128,
+            timeout: 60,
+            reservedConcurrentExecutions: 1,
+            role: this.role.arn,
+            code: new pulumi.asset.AssetArchive(Object.fromEntries(CONTROLLER_RUNTIME_FILES.map((f) => [f, new pulumi.asset.FileAsset(path.join(dir, f))]))),
+            environment: { variables: { [CONFIG_ENV_VAR]: config } },
+            loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+            tags,
+        }, parent));
+        // A lifecycle event retried after a failure would complete an action twice; the next minute's run retries anyway.
+        new aws.lambda.FunctionEventInvokeConfig(`${name}-async`, { functionName: this.function.name, maximumRetryAttempts: 0 }, parent);
+
+        const schedulerRole = new aws.iam.Role(`${name}-scheduler-role`, {
+            description: `lbstack ${name}: lets EventBridge Scheduler start the failover controller`,
+            assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+            tags,
+        }, parent);
+        new aws.iam.RolePolicy(`${name}-scheduler-policy`, {
+            role: schedulerRole.id,
+            policy: this.function.arn.apply((arn) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: [arn] }] })),
+        }, parent);
+        this.schedule = new aws.scheduler.Schedule(...applyTransform(t.schedule, `${name}-schedule`, {
+            description: `lbstack ${name}: start the failover controller every minute`,
+            scheduleExpression: "rate(1 minute)",
+            flexibleTimeWindow: { mode: "OFF" },
+            target: { arn: this.function.arn, roleArn: schedulerRole.arn, retryPolicy: { maximumRetryAttempts: 0 } },
+        }, parent));
+
+        this.lifecycleHooks = {} as Record<GroupRole, aws.autoscaling.LifecycleHook>;
+        for (const role of roles) {
+            this.lifecycleHooks[role] = new aws.autoscaling.LifecycleHook(...applyTransform(t.lifecycleHook, `${name}-${role}-terminate`, {
+                autoscalingGroupName: args.autoScalingGroups[role].name,
+                lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+                defaultResult: "CONTINUE",
+                heartbeatTimeout: LIFECYCLE_HEARTBEAT_SECONDS,
+            }, parent));
+        }
+        const terminateRule = new aws.cloudwatch.EventRule(`${name}-terminate-events`, {
+            description: `lbstack ${name}: instance-terminate lifecycle actions of the two groups`,
+            eventPattern: pulumi.all(roles.map((r) => args.autoScalingGroups[r].name)).apply((names) => JSON.stringify({
+                source: ["aws.autoscaling"], "detail-type": ["EC2 Instance-terminate Lifecycle Action"], detail: { AutoScalingGroupName: names },
+            })),
+            tags,
+        }, parent);
+
+        // Backstop: a target group with no healthy host (CloudWatch, 1-minute data) also starts the controller.
+        const namespace = args.loadBalancerType === "application" ? "AWS/ApplicationELB" : "AWS/NetworkELB";
+        this.backstopAlarms = {} as Record<GroupRole, aws.cloudwatch.MetricAlarm>;
+        for (const role of roles) {
+            this.backstopAlarms[role] = new aws.cloudwatch.MetricAlarm(...applyTransform(t.backstopAlarm, `${name}-${role}-no-healthy`, {
+                alarmDescription: `lbstack ${name}: ${role} target group has no healthy host (backstop for the failover controller)`,
+                namespace, metricName: "HealthyHostCount",
+                dimensions: { TargetGroup: args.targetGroups[role].arnSuffix, LoadBalancer: args.loadBalancerArnSuffix },
+                statistic: "Minimum", period: 60, evaluationPeriods: 1, threshold: 1,
+                comparisonOperator: "LessThanThreshold", treatMissingData: "breaching",
+                ...(args.alarmTopicArn ? { alarmActions: [args.alarmTopicArn], okActions: [args.alarmTopicArn] } : {}),
+                tags,
+            }, parent));
+        }
+        const alarmRule = new aws.cloudwatch.EventRule(`${name}-alarm-events`, {
+            description: `lbstack ${name}: backstop alarms start the failover controller`,
+            eventPattern: pulumi.all(roles.map((r) => this.backstopAlarms[r].name)).apply((names) => JSON.stringify({
+                source: ["aws.cloudwatch"], "detail-type": ["CloudWatch Alarm State Change"], detail: { alarmName: names },
+            })),
+            tags,
+        }, parent);
+        for (const [role, rule] of [["terminate", terminateRule], ["alarm", alarmRule]] as const) {
+            new aws.cloudwatch.EventTarget(`${name}-${role}-target`, { rule: rule.name, arn: this.function.arn }, parent);
+            new aws.lambda.Permission(`${name}-${role}-invoke`, {
+                function: this.function.name, action: "lambda:InvokeFunction", principal: "events.amazonaws.com", sourceArn: rule.arn,
+            }, parent);
+        }
+
+        // The poller itself stopped (no invocation for 3 minutes) or keeps failing: tell a human.
+        this.stoppedAlarm = new aws.cloudwatch.MetricAlarm(`${name}-stopped`, {
+            alarmDescription: `lbstack ${name}: the failover controller has not run, or has failed, for 3 minutes: failover is not active`,
+            metricQueries: [
+                { id: "inv", metric: { namespace: "AWS/Lambda", metricName: "Invocations", dimensions: { FunctionName: this.function.name }, stat: "Sum", period: 60 } },
+                { id: "err", metric: { namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: this.function.name }, stat: "Sum", period: 60 } },
+                { id: "ok", expression: "inv - err", label: "successful runs", returnData: true },
+            ],
+            evaluationPeriods: 3, datapointsToAlarm: 3, threshold: 1,
+            comparisonOperator: "LessThanThreshold", treatMissingData: "breaching",
+            ...(args.alarmTopicArn ? { alarmActions: [args.alarmTopicArn], okActions: [args.alarmTopicArn] } : {}),
+            tags,
+        }, parent);
+
+        this.registerOutputs({ functionName: this.function.name });
+    }
+}

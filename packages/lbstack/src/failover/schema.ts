@@ -1,0 +1,73 @@
+import { z } from "zod";
+import { int } from "../common/zod-helpers";
+
+/**
+ * `traffic.failover`: the controller that moves all traffic to the healthy group when the other
+ * fails (ALB weights alone never do: an all-unhealthy target group "fails open"), and back
+ * after a settle period. On by default; `false` registers no controller.
+ */
+export const FailoverSpecSchema = z.union([
+    z.literal(false),
+    z.strictObject({
+        /**
+         * A group with fewer healthy targets than this is down: `{ count: n }` (1 or more, at most
+         * the group's capacity.max) or `{ percent: p }` of its registered targets (1–100).
+         * Default `{ count: 1 }`: fail over when a group has no healthy target.
+         */
+        minHealthy: z.union([
+            z.strictObject({ count: int(1, 10000, "targets") }),
+            z.strictObject({ percent: int(1, 100, "%") }),
+        ]).optional(),
+        /** Seconds a recovered group must stay healthy before its configured weights come back, 1–3600. Default 30. */
+        settleSeconds: int(1, 3600, "seconds").optional(),
+        /** Seconds between health polls inside each one-minute invocation, 1–30. Default 5. */
+        pollSeconds: int(1, 30, "seconds").optional(),
+        /** Raise the surviving group's desired capacity toward the failed group's (within its own max) and restore it on failback. Default `true`. */
+        scaleOut: z.boolean().optional(),
+    }),
+]);
+export type FailoverSpec = z.input<typeof FailoverSpecSchema>;
+
+export const FAILOVER_DEFAULTS = { minHealthy: { count: 1 }, settleSeconds: 30, pollSeconds: 5, scaleOut: true } as const;
+
+/** Seconds assumed for the API calls and the listener change to take effect (DescribeTargetHealth, ModifyListener, propagation). */
+export const FAILOVER_API_ALLOWANCE_SECONDS = 5;
+
+export interface ResolvedFailover {
+    minHealthy: { count: number } | { percent: number };
+    settleSeconds: number;
+    pollSeconds: number;
+    scaleOut: boolean;
+}
+
+export function resolveFailover(spec: z.output<typeof FailoverSpecSchema> | undefined): ResolvedFailover | false {
+    if (spec === false) return false;
+    return {
+        minHealthy: spec?.minHealthy ?? { ...FAILOVER_DEFAULTS.minHealthy },
+        settleSeconds: spec?.settleSeconds ?? FAILOVER_DEFAULTS.settleSeconds,
+        pollSeconds: spec?.pollSeconds ?? FAILOVER_DEFAULTS.pollSeconds,
+        scaleOut: spec?.scaleOut ?? FAILOVER_DEFAULTS.scaleOut,
+    };
+}
+
+/** The health check figures the failover timing depends on. */
+export interface HealthTiming { intervalSeconds: number; timeoutSeconds: number; healthyThreshold: number; unhealthyThreshold: number }
+
+/**
+ * Modeled failover timing for one group's health check (I interval, N unhealthy threshold,
+ * H healthy threshold, T timeout, P poll period, A API allowance, S settle period):
+ * - `floorSeconds` = I × N: the ALB's own detection; nothing can react sooner.
+ * - `failoverSeconds` = N × I + T + P + A: worst case from the failure to all traffic on the other group.
+ * - `failbackSeconds` = H × I + S + A: from recovery to the configured weights.
+ */
+export function failoverFigures(hc: HealthTiming, f: ResolvedFailover) {
+    const a = FAILOVER_API_ALLOWANCE_SECONDS;
+    return {
+        floorSeconds: hc.intervalSeconds * hc.unhealthyThreshold,
+        failoverSeconds: hc.unhealthyThreshold * hc.intervalSeconds + hc.timeoutSeconds + f.pollSeconds + a,
+        failbackSeconds: hc.healthyThreshold * hc.intervalSeconds + f.settleSeconds + a,
+        pollSeconds: f.pollSeconds,
+        settleSeconds: f.settleSeconds,
+        apiAllowanceSeconds: a,
+    };
+}

@@ -1,0 +1,154 @@
+import * as fs from "fs";
+import * as path from "path";
+import { baseArgs, named, ofType, planInvalid, planStack, withPatch } from "../helpers/stack";
+import type { PlanRun } from "../../packages/lbstack/src/plan/mock-runtime";
+import { validateFailoverConfig } from "../../packages/lbstack/src/failover/controller-config";
+import { CONTROLLER_RUNTIME_FILES, controllerRuntimeDir } from "../../packages/lbstack/src/failover/controller";
+import { failoverFigures, resolveFailover } from "../../packages/lbstack/src/failover/schema";
+import { parseStackSpec } from "../../packages/lbstack/src";
+
+const LAMBDA = "aws:lambda/function:Function";
+const ROUTES = [{ target: "backup", paths: ["/backup/*"] }, { target: "primary", hosts: ["www.example.com"] }];
+
+describe("the failover controller of the default stack", () => {
+    let run: PlanRun;
+    beforeAll(async () => {
+        run = await planStack(withPatch(baseArgs(), { routes: ROUTES }), { preview: false });
+    });
+
+    test("is a Lambda on arm64 Node.js 22 with reserved concurrency 1, started every minute by EventBridge Scheduler", () => {
+        expect(named(run.resources, "app-failover-function").inputs).toMatchObject({
+            runtime: "nodejs22.x", architectures: ["arm64"], handler: "handler.handler", timeout: 60, reservedConcurrentExecutions: 1,
+        });
+        expect(named(run.resources, "app-failover-schedule").inputs).toMatchObject({
+            scheduleExpression: "rate(1 minute)", flexibleTimeWindow: { mode: "OFF" },
+            target: { arn: "arn:mock:aws:lambda/function:Function/app-failover-function", roleArn: "arn:mock:aws:iam/role:Role/app-failover-scheduler-role" },
+        });
+        expect(named(run.resources, "app-failover").parent).toBe("app");
+    });
+
+    test("ships the compiled handler and its sibling modules, nothing else", () => {
+        const code = named(run.resources, "app-failover-function").inputs.code as any;
+        expect(code.entries.sort()).toEqual([...CONTROLLER_RUNTIME_FILES].sort());
+    });
+
+    test("gets the configured weights, thresholds, routes and groups as its input", () => {
+        const env = (named(run.resources, "app-failover-function").inputs as any).environment.variables.LBSTACK_FAILOVER_CONFIG;
+        const config = validateFailoverConfig(JSON.parse(env.replace(/arn:mock:[^"]*/g, (m: string) => fakeArn(m))));
+        expect(config).toMatchObject({
+            weights: { primary: 90, backup: 10 },
+            minHealthy: { primary: { count: 1 }, backup: { count: 1 } },
+            settleSeconds: 30, pollSeconds: 5,
+            autoScalingGroups: { primary: { desiredCapacity: 2, maxSize: 6 }, backup: { desiredCapacity: 1, maxSize: 3 } },
+        });
+        expect(config.routes.map((r) => r.target)).toEqual(["backup", "primary"]);
+        expect(JSON.parse(env).routes.map((r: any) => r.ruleArn)).toEqual([
+            "arn:mock:aws:lb/listenerRule:ListenerRule/app-lb-route-0", "arn:mock:aws:lb/listenerRule:ListenerRule/app-lb-route-1",
+        ]);
+    });
+
+    test("is the one owner of the live routing: Pulumi ignores later changes to the listener's and rules' actions", () => {
+        expect(named(run.resources, "app-lb-listener").options.ignoreChanges).toEqual(["defaultActions"]);
+        expect(named(run.resources, "app-lb-route-0").options.ignoreChanges).toEqual(["actions"]);
+        expect(named(run.resources, "app-failover-state").options.ignoreChanges).toEqual(["value"]);
+    });
+
+    test("may write only this stack's listener, rules, groups and state; describe calls use *", () => {
+        const policy = JSON.parse(named(run.resources, "app-failover-policy").inputs.policy as string);
+        const bySid = Object.fromEntries(policy.Statement.map((s: any) => [s.Sid, s]));
+        expect(bySid.Describe.Resource).toBe("*");
+        expect(bySid.Describe.Action.every((a: string) => /:Describe/.test(a))).toBe(true);
+        expect(bySid.WriteRouting).toMatchObject({ Action: ["elasticloadbalancing:ModifyListener"], Resource: ["arn:mock:aws:lb/listener:Listener/app-lb-listener"] });
+        expect(bySid.WriteRoutes.Resource).toEqual(["arn:mock:aws:lb/listenerRule:ListenerRule/app-lb-route-0", "arn:mock:aws:lb/listenerRule:ListenerRule/app-lb-route-1"]);
+        expect(bySid.ScaleAndLifecycle.Resource).toEqual(["arn:mock:aws:autoscaling/group:Group/app-primary-asg", "arn:mock:aws:autoscaling/group:Group/app-backup-asg"]);
+        expect(bySid.State.Resource).toEqual(["arn:mock:aws:ssm/parameter:Parameter/app-failover-state"]);
+        for (const s of policy.Statement.filter((x: any) => x.Sid !== "Describe")) expect(s.Resource).not.toContain("*");
+    });
+
+    test("terminate lifecycle hooks on both groups reach the function through EventBridge", () => {
+        for (const role of ["primary", "backup"]) {
+            expect(named(run.resources, `app-failover-${role}-terminate`).inputs).toMatchObject({
+                autoscalingGroupName: `app-${role}-asg`, lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", defaultResult: "CONTINUE", heartbeatTimeout: 300,
+            });
+        }
+        expect(JSON.parse(named(run.resources, "app-failover-terminate-events").inputs.eventPattern as string)).toEqual({
+            source: ["aws.autoscaling"], "detail-type": ["EC2 Instance-terminate Lifecycle Action"], detail: { AutoScalingGroupName: ["app-primary-asg", "app-backup-asg"] },
+        });
+        expect(named(run.resources, "app-failover-terminate-invoke").inputs).toMatchObject({ principal: "events.amazonaws.com", sourceArn: "arn:mock:aws:cloudwatch/eventRule:EventRule/app-failover-terminate-events" });
+    });
+
+    test("a HealthyHostCount backstop alarm per group starts the controller, and an alarm fires when the controller stops", () => {
+        expect(named(run.resources, "app-failover-primary-no-healthy").inputs).toMatchObject({
+            namespace: "AWS/ApplicationELB", metricName: "HealthyHostCount", threshold: 1, comparisonOperator: "LessThanThreshold", period: 60,
+        });
+        expect(JSON.parse(named(run.resources, "app-failover-alarm-events").inputs.eventPattern as string).detail.alarmName).toHaveLength(2);
+        expect(named(run.resources, "app-failover-stopped").inputs).toMatchObject({ evaluationPeriods: 3, threshold: 1, treatMissingData: "breaching" });
+    });
+});
+
+/** Mock ARNs are not real ELB ARNs; give the config validator well-formed ones of the right kind. */
+function fakeArn(mock: string): string {
+    const acct = "123456789012";
+    if (mock.includes("listenerRule")) return `arn:aws:elasticloadbalancing:us-east-1:${acct}:listener-rule/app/lb/0123456789abcdef/0123456789abcdef/${mock.endsWith("0") ? "00000000000000a0" : "00000000000000a1"}`;
+    if (mock.includes("listener")) return `arn:aws:elasticloadbalancing:us-east-1:${acct}:listener/app/lb/0123456789abcdef/0123456789abcdef`;
+    if (mock.includes("targetGroup")) return `arn:aws:elasticloadbalancing:us-east-1:${acct}:targetgroup/${mock.endsWith("primary") ? "p" : "b"}/0123456789abcdef`;
+    return mock;
+}
+
+describe("without failover", () => {
+    test("no controller is registered and Pulumi owns the listener's actions", async () => {
+        const run = await planStack(withPatch(baseArgs(), { traffic: { failover: false } }), { preview: false });
+        expect(ofType(run.resources, LAMBDA)).toEqual([]);
+        expect(run.resources.filter((r) => r.name.startsWith("app-failover"))).toEqual([]);
+        expect(named(run.resources, "app-lb-listener").options.ignoreChanges).toBeUndefined();
+    });
+
+    test("a pin sends the default action and every route to the pinned group", async () => {
+        const run = await planStack(withPatch(baseArgs(), { traffic: { failover: false, pin: "backup" }, routes: ROUTES }), { preview: false });
+        expect((named(run.resources, "app-lb-listener").inputs as any).defaultActions[0].forward.targetGroups.map((t: any) => t.weight)).toEqual([0, 100]);
+        for (const rule of ["app-lb-route-0", "app-lb-route-1"]) {
+            expect((named(run.resources, rule).inputs as any).actions[0].targetGroupArn).toBe("arn:mock:aws:lb/targetGroup:TargetGroup/app-lb-backup");
+        }
+    });
+});
+
+test("the Lambda's files exist after the build and import only each other and the AWS SDK", () => {
+    const dir = controllerRuntimeDir();
+    for (const file of CONTROLLER_RUNTIME_FILES) {
+        const text = fs.readFileSync(path.join(dir, file), "utf8");
+        for (const [, mod] of text.matchAll(/require\("([^"]+)"\)/g)) {
+            if (mod.startsWith(".")) expect(CONTROLLER_RUNTIME_FILES).toContain(path.basename(mod) + ".js");
+            else expect(mod).toMatch(/^@aws-sdk\/client-(elastic-load-balancing-v2|auto-scaling|ssm)$/);
+        }
+    }
+});
+
+describe("failover figures", () => {
+    test("with the defaults (10 s × 2, timeout 5 s, poll 5 s) traffic moves within 35 s, the ALB floor is 20 s", () => {
+        const spec = parseStackSpec(baseArgs());
+        const f = failoverFigures(spec.groups.primary.healthCheck, spec.traffic.failover as any);
+        expect(f).toMatchObject({ floorSeconds: 20, failoverSeconds: 35, failbackSeconds: 55 });
+    });
+
+    test("the fast profile (5 s × 2, timeout 2 s) brings failover to about 20 s", () => {
+        const f = failoverFigures({ intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2, unhealthyThreshold: 2 }, resolveFailover(undefined) as any);
+        expect(f.failoverSeconds).toBe(22);
+        expect(f.floorSeconds).toBe(10);
+    });
+});
+
+describe("bad failover input is named, and nothing is registered", () => {
+    test.each([
+        ["threshold above the group's max", { traffic: { failover: { minHealthy: { count: 4 } } } }, "traffic.failover.minHealthy.count (4): is above backup.capacity.max (3): backup could never count as healthy"],
+        ["percentage 0", { traffic: { failover: { minHealthy: { percent: 0 } } } }, "traffic.failover.minHealthy.percent (0): must be between 1 and 100 %"],
+        ["percentage 101", { traffic: { failover: { minHealthy: { percent: 101 } } } }, "traffic.failover.minHealthy.percent (101): must be between 1 and 100 %"],
+        ["poll period 31 s", { traffic: { failover: { pollSeconds: 31 } } }, "traffic.failover.pollSeconds (31): must be between 1 and 30 seconds"],
+        ["settle period 0", { traffic: { failover: { settleSeconds: 0 } } }, "traffic.failover.settleSeconds (0): must be between 1 and 3600 seconds"],
+        ["pin to an empty group", { backup: { capacity: { min: 0, max: 0 } }, traffic: { weights: { primary: 100, backup: 0 }, failover: false, pin: "backup" } }, 'traffic.pin ("backup"): pins all traffic to backup, whose capacity.max is 0'],
+        ["failover with an empty backup", { backup: { capacity: { min: 0, max: 0 } }, traffic: { weights: { primary: 100, backup: 0 } } }, "traffic.failover: needs a backup group to fail over to, but backup.capacity.max is 0 (raise it, or set traffic.failover to false)"],
+    ])("%s", async (_what, patch, expected) => {
+        const { lines, resources } = await planInvalid(withPatch(baseArgs(), patch));
+        expect(lines).toContain(expected);
+        expect(resources).toEqual([]);
+    });
+});
