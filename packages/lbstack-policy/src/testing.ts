@@ -57,6 +57,7 @@ export interface RunPoliciesOptions {
 
 /** One reported violation. */
 export interface PolicyViolation {
+    /** The reporting policy, e.g. `lbstack-multi-az`. */
     policyName: string;
     /** The level it was reported at: "remediate" reports as "mandatory", "disabled" policies do not run. */
     enforcementLevel: "advisory" | "mandatory";
@@ -64,7 +65,9 @@ export interface PolicyViolation {
     resourceType: string | undefined;
     /** Name of the resource in violation; `undefined` for a stack-wide violation. */
     resourceName: string | undefined;
+    /** URN of the resource in violation, if any. */
     urn: string | undefined;
+    /** What is wrong and how to fix it. */
     message: string;
 }
 

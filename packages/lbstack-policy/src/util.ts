@@ -96,10 +96,13 @@ export interface SecurityGroupRule {
     direction: "ingress" | "egress" | undefined;
     /** Lower-case protocol name: `tcp`, `udp`, `icmp`, `icmpv6`, `all` (for -1), or what was given. */
     protocol: string | undefined;
+    /** As declared; a number once known. */
     fromPort: unknown;
+    /** As declared; a number once known. */
     toPort: unknown;
     /** IPv4 and IPv6 source/destination CIDRs. */
     cidrs: unknown[];
+    /** The rule's own description, as declared. */
     description: unknown;
 }
 
