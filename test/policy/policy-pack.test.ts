@@ -87,11 +87,9 @@ describe("pack entry point", () => {
         expect(fs.existsSync(path.join(PACKAGE, "src/pack.ts"))).toBe(true);
     });
 
-    // Known gap, outside this package's source: the Node.js policy runner requires the pack directory, so it
-    // loads package.json "main" (dist/index.js today, which serves nothing) and ignores PulumiPolicy.yaml "main".
-    // This test fails until package.json says "main": "dist/pack.js" with an "exports" map that keeps
-    // `require("lbstack-policy")` on dist/index.js; test.failing then reports it, and it becomes a plain test.
-    it.failing("package.json main is the pack entry that the Node.js policy runner loads", () => {
+    // The Node.js policy runner requires the pack directory, so it loads package.json "main" and ignores
+    // PulumiPolicy.yaml "main"; "exports" keeps `require("lbstack-policy")` on the export-only dist/index.js.
+    it("package.json main is the pack entry that the Node.js policy runner loads", () => {
         const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE, "package.json"), "utf8"));
         expect(pkg.main).toBe("dist/pack.js");
         expect(pkg.exports?.["."]).toMatchObject({ default: "./dist/index.js" });
