@@ -20,6 +20,24 @@ export * from "./instance/schema";
 export { launchTemplateArgs, instanceRequirements, launchMode } from "./instance/launch-template";
 export { autoScalingGroupArgs } from "./app-group/args";
 export { loadBalancerArgs, targetGroupArgs, weightedForward, ruleConditions } from "./load-balancer/args";
+export * from "./app-group/operations-schema";
+export { cronIssue, isTimeZone } from "./app-group/cron";
+export {
+    cpuTargetTrackingArgs, requestsTargetTrackingArgs, predictiveArgs, scheduledActionArgs, stepDirections, stepPolicyArgs, stepAlarmArgs, warmPoolArgs, instanceRefreshArgs,
+} from "./app-group/scaling";
+export type { StepDirection } from "./app-group/scaling";
+export { SCALE_OUT_ALLOWANCES, scaleOutSeconds, deployFigures, healthyDetectionSeconds, groupOperationsFigures } from "./app-group/figures";
+export type { ScaleOutSeconds, DeployFigures } from "./app-group/figures";
+export { Monitoring } from "./monitoring/monitoring";
+export type { MonitoringArgs, MonitoringTransforms, AccessLogTarget } from "./monitoring/monitoring";
+export * from "./monitoring/schema";
+export { alarmDefinitions, rollbackAlarmIds, metricAlarmArgs, alarmFigures, refreshFailedPattern, elbNamespace } from "./monitoring/alarms";
+export type { AlarmDefinition, AlarmContext, AlarmDimensions } from "./monitoring/alarms";
+export { dashboardBody, dashboardWidgets, dashboardName, DASHBOARD_BODY_LIMIT_BYTES } from "./monitoring/dashboard";
+export type { DashboardInput, Widget, MetricRow } from "./monitoring/dashboard";
+export { accessLogBucketPolicy, accessLogLifecycleRule, ACCESS_LOG_PREFIX, ELB_LOG_DELIVERY_PRINCIPAL } from "./monitoring/access-logs";
+export { topicKeyPolicy, alarmTopicPolicy, TOPIC_PUBLISHERS } from "./monitoring/topic";
+export { operationsIssues, rollbackAlarmCount } from "./monitoring/operations";
 export { LbstackValidationError, formatIssue } from "./common/validation";
 export type { SpecIssue } from "./common/validation";
 export type { Transform } from "./common/transform";

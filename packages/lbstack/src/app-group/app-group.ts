@@ -2,9 +2,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TYPE_TOKENS } from "../common/tokens";
 import { applyTransform, Transform } from "../common/transform";
+import { LbstackValidationError, SpecIssue } from "../common/validation";
 import { launchTemplateArgs } from "../instance/launch-template";
 import type { ResolvedGroup } from "../stack/schema";
 import { autoScalingGroupArgs } from "./args";
+import {
+    cpuTargetTrackingArgs, predictiveArgs, requestsTargetTrackingArgs, scheduledActionArgs, stepAlarmArgs, stepDirections, stepPolicyArgs,
+} from "./scaling";
 
 /** Per-child escape hatches of {@link AppGroup}. */
 export interface AppGroupTransforms {
@@ -15,6 +19,11 @@ export interface AppGroupTransforms {
     instanceProfile?: Transform<aws.iam.InstanceProfileArgs>;
     launchTemplate?: Transform<aws.ec2.LaunchTemplateArgs>;
     autoScalingGroup?: Transform<aws.autoscaling.GroupArgs>;
+    /** Target tracking, predictive and step scaling policies. */
+    scalingPolicy?: Transform<aws.autoscaling.PolicyArgs>;
+    scheduledAction?: Transform<aws.autoscaling.ScheduleArgs>;
+    /** The alarms that trigger step scaling. */
+    stepScalingAlarm?: Transform<aws.cloudwatch.MetricAlarmArgs>;
 }
 
 export interface AppGroupArgs {
@@ -27,6 +36,12 @@ export interface AppGroupArgs {
     targetGroupArn: pulumi.Input<string>;
     /** The load balancer's security group: the only source the instances accept. */
     loadBalancerSecurityGroupId: pulumi.Input<string>;
+    /** `arnSuffix` of the load balancer: needed (with the target group's) by `scaling.requestsPerTarget`. */
+    loadBalancerArnSuffix?: pulumi.Input<string>;
+    /** `arnSuffix` of the target group: needed by `scaling.requestsPerTarget`. */
+    targetGroupArnSuffix?: pulumi.Input<string>;
+    /** Names of the CloudWatch alarms that stop an instance refresh; required when `deploy.rollbackOnAlarm` is true (at most 10). */
+    rollbackAlarmNames?: pulumi.Input<string>[];
     tags?: Record<string, string>;
     transform?: AppGroupTransforms;
 }
@@ -47,7 +62,14 @@ export class AppGroup extends pulumi.ComponentResource {
     /** The auto-scaling group's name. */
     readonly groupName: pulumi.Output<string>;
 
+    /** Target tracking (CPU, requests), predictive and step scaling policies. */
+    readonly scalingPolicies: aws.autoscaling.Policy[] = [];
+    readonly scheduledActions: aws.autoscaling.Schedule[] = [];
+
     constructor(name: string, args: AppGroupArgs, opts?: pulumi.ComponentResourceOptions) {
+        // The stack validates these; a caller composing AppGroup alone gets the same error before anything is registered.
+        const missing = missingInputs(args);
+        if (missing.length > 0) throw new LbstackValidationError("AppGroup", missing);
         super(TYPE_TOKENS.AppGroup, name, {}, opts);
         const t = args.transform ?? {};
         const g = args.spec;
@@ -118,10 +140,58 @@ export class AppGroup extends pulumi.ComponentResource {
             targetGroupArn: args.targetGroupArn,
             launchTemplateId: this.launchTemplate.id,
             launchTemplateVersion: this.launchTemplate.latestVersion.apply(String),
+            rollbackAlarmNames: args.rollbackAlarmNames,
             tags,
         }), { parent: this, ignoreChanges: ["desiredCapacity"] }));
         this.groupName = this.autoScalingGroup.name;
+        this.createScaling(name, args, tags);
 
         this.registerOutputs({ groupName: this.groupName });
     }
+
+    /** Policies, schedules and step alarms: all need the group's name, so they come after it. */
+    private createScaling(name: string, args: AppGroupArgs, tags: Record<string, string>) {
+        const t = args.transform ?? {};
+        const s = args.spec.scaling;
+        const group = this.autoScalingGroup.name;
+        const parent = { parent: this };
+        const policy = (role: string, policyArgs: aws.autoscaling.PolicyArgs) => {
+            const p = new aws.autoscaling.Policy(...applyTransform(t.scalingPolicy, `${name}-${role}`, policyArgs, parent));
+            this.scalingPolicies.push(p);
+            return p;
+        };
+        if (s.cpuTargetPercent !== false) policy("cpu-target", cpuTargetTrackingArgs(group, s.cpuTargetPercent));
+        if (s.requestsPerTarget !== undefined) {
+            policy("requests-target", requestsTargetTrackingArgs(group, s.requestsPerTarget, args.loadBalancerArnSuffix!, args.targetGroupArnSuffix!));
+        }
+        if (s.predictive) policy("predictive", predictiveArgs(group, s.predictive));
+        if (s.stepScaling) {
+            const st = s.stepScaling;
+            for (const dir of stepDirections(st, s.scaleInCooldownSeconds)) {
+                const p = policy(`step-${dir.direction}`, stepPolicyArgs(group, st, dir, s.instanceWarmupSeconds));
+                const what = dir.direction === "out" ? `at or above ${dir.threshold}: scale out` : `below ${dir.threshold}: scale in`;
+                new aws.cloudwatch.MetricAlarm(...applyTransform(t.stepScalingAlarm, `${name}-step-${dir.direction}-alarm`,
+                    stepAlarmArgs(st, dir, p.arn, `lbstack ${name}: ${st.metric.namespace} ${st.metric.name} ${what}`, tags), parent));
+            }
+        }
+        s.schedule.forEach((a, i) => {
+            this.scheduledActions.push(new aws.autoscaling.Schedule(...applyTransform(t.scheduledAction, `${name}-schedule-${i}`, scheduledActionArgs(group, a), parent)));
+        });
+    }
+}
+
+/** Inputs the spec needs that only a caller can give: ARN suffixes for request scaling, alarm names for rollback. */
+function missingInputs(args: AppGroupArgs): SpecIssue[] {
+    const issues: SpecIssue[] = [];
+    const g = args.spec;
+    if (g.scaling.requestsPerTarget !== undefined && (args.loadBalancerArnSuffix === undefined || args.targetGroupArnSuffix === undefined)) {
+        issues.push({ path: "scaling.requestsPerTarget", value: g.scaling.requestsPerTarget, message: "needs loadBalancerArnSuffix and targetGroupArnSuffix in AppGroupArgs (the ALB request metric is per load balancer and target group)" });
+    }
+    if (g.deploy.rollbackOnAlarm && (args.rollbackAlarmNames ?? []).length === 0) {
+        issues.push({ path: "deploy.rollbackOnAlarm", value: true, message: "needs rollbackAlarmNames in AppGroupArgs (the alarms that stop a refresh)" });
+    }
+    if ((args.rollbackAlarmNames ?? []).length > 10) {
+        issues.push({ path: "rollbackAlarmNames", value: args.rollbackAlarmNames!.length, message: "at most 10 alarms per instance refresh (AWS limit)" });
+    }
+    return issues;
 }

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { instanceRequirements, launchMode } from "../instance/launch-template";
 import type { ResolvedGroup } from "../stack/schema";
+import { instanceRefreshArgs, warmPoolArgs } from "./scaling";
 
 /** Group metrics published every minute: the dashboard and the plan read them. */
 export const GROUP_METRICS: aws.autoscaling.Metric[] = [
@@ -16,6 +17,8 @@ export interface GroupInputs {
     /** The template version this group pins (never `$Latest`): a spec change rolls new instances. */
     launchTemplateVersion: pulumi.Input<string>;
     tags: Record<string, string>;
+    /** Names of the alarms that stop an instance refresh (`deploy.rollbackOnAlarm`). */
+    rollbackAlarmNames?: pulumi.Input<string>[];
 }
 
 /**
@@ -47,11 +50,14 @@ export function autoScalingGroupArgs(g: ResolvedGroup, inputs: GroupInputs): aws
         targetGroupArns: [inputs.targetGroupArn],
         healthCheckType: "ELB",
         healthCheckGracePeriod: g.healthCheck.gracePeriodSeconds,
-        defaultInstanceWarmup: g.healthCheck.gracePeriodSeconds,
+        defaultInstanceWarmup: g.scaling.instanceWarmupSeconds,
         metricsGranularity: "1Minute",
         enabledMetrics: GROUP_METRICS,
         capacityRebalance: false,
         ...launch,
+        // A change of the pinned template version (or the mixed-instances policy) starts a rolling replacement.
+        instanceRefresh: instanceRefreshArgs(g.deploy, inputs.rollbackAlarmNames),
+        ...(g.scaling.warmPool ? { warmPool: warmPoolArgs(g.scaling.warmPool) } : {}),
         tags: Object.entries({ ...inputs.tags, "lbstack:group": g.role }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
     };
 }

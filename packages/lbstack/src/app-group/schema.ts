@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { int } from "../common/zod-helpers";
 import { InstanceOverrideSchema } from "../instance/schema";
+import { DeploySchema, ScalingSchema } from "./operations-schema";
 
 /**
  * The target group health check. Defaults make failures and deploys fast: a dead instance is
@@ -61,6 +62,10 @@ export const groupShape = {
     slowStartSeconds: int(0, 900, "seconds").refine((n) => n === 0 || n >= 30, { error: "must be 0 (off) or between 30 and 900 seconds" }).optional(),
     /** Let instances open any outbound connection. Default `false`: outbound HTTPS (443) only, enough for SSM, package repositories and AWS APIs. */
     allowAllEgress: z.boolean().optional(),
+    /** Auto scaling: CPU and request target tracking, schedules, step scaling, predictive scaling, a warm pool. Default: CPU target tracking at 50 %. */
+    scaling: ScalingSchema.optional(),
+    /** Rolling deploys (instance refresh) when the launch template changes. Default: 90–110 % healthy, stop on the stack's alarms. */
+    deploy: DeploySchema.optional(),
 };
 
 export const GROUP_DEFAULTS = {

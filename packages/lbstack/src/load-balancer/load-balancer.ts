@@ -38,6 +38,12 @@ export interface LoadBalancerArgs {
      * ignores them (one owner: a deploy never undoes a failover, a failover never shows as drift).
      */
     routingOwner?: "pulumi" | "controller";
+    /**
+     * Write access logs to this S3 bucket under `prefix` (application LB). `dependsOn`: what must
+     * exist first (the bucket policy): ELB tests write access when logging is turned on. Default: no logs.
+     * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+     */
+    accessLogs?: { bucket: pulumi.Input<string>; prefix: string; dependsOn?: pulumi.Resource[] };
     tags?: Record<string, string>;
     transform?: LoadBalancerTransforms;
 }
@@ -89,7 +95,10 @@ export class LoadBalancer extends pulumi.ComponentResource {
         }
 
         this.loadBalancer = new aws.lb.LoadBalancer(...applyTransform(t.loadBalancer, `${name}-lb`,
-            loadBalancerArgs(spec, args.subnetIds, this.securityGroup.id, tags), parent));
+            {
+                ...loadBalancerArgs(spec, args.subnetIds, this.securityGroup.id, tags),
+                ...(args.accessLogs ? { accessLogs: { bucket: args.accessLogs.bucket, prefix: args.accessLogs.prefix, enabled: true } } : {}),
+            }, { parent: this, dependsOn: args.accessLogs?.dependsOn ?? [] }));
 
         this.targetGroups = {
             primary: new aws.lb.TargetGroup(...applyTransform(t.targetGroup, `${name}-primary`, targetGroupArgs(args.groups.primary, spec.type, args.vpcId, tags), parent)),

@@ -6,11 +6,12 @@ import { Transform } from "../common/transform";
 import { LoadBalancer, LoadBalancerTransforms } from "../load-balancer/load-balancer";
 import { Network } from "../network/network";
 import { FailoverController, FailoverControllerTransforms } from "../failover/controller";
+import { Monitoring, MonitoringTransforms } from "../monitoring/monitoring";
 import type * as awsx from "@pulumi/awsx";
 import { GROUP_ROLES, GroupRole, LoadBalancedStackSpec, parseStackSpec, ResolvedStackSpec } from "./schema";
 
 /** Per-child escape hatches: change any underlying resource's args or options. */
-export interface LoadBalancedStackTransforms extends LoadBalancerTransforms, AppGroupTransforms, FailoverControllerTransforms {
+export interface LoadBalancedStackTransforms extends LoadBalancerTransforms, AppGroupTransforms, FailoverControllerTransforms, MonitoringTransforms {
     /** The awsx VPC (when lbstack creates one). */
     vpc?: Transform<awsx.ec2.VpcArgs>;
     /** The load balancer's security group (AppGroup's `securityGroup` is the instances'). */
@@ -33,6 +34,8 @@ export interface LoadBalancedStackNodes {
     backup: AppGroup;
     /** The failover controller, unless `traffic.failover` is false. */
     failover?: FailoverController;
+    /** Dashboard, alarms, alarm topic and access logs, unless `monitoring` is false. */
+    monitoring?: Monitoring;
 }
 
 /**
@@ -69,6 +72,29 @@ export class LoadBalancedStack extends pulumi.ComponentResource {
         const lbSubnets = spec.loadBalancer.internal ? network.privateSubnetIds : network.publicSubnetIds;
         const { weights, routes } = initialRouting(spec);
         const controlled = spec.traffic.failover !== false;
+
+        // Monitoring comes first: the load balancer writes access logs to its bucket and the group
+        // refreshes watch its alarms, while its alarms and dashboard need the load balancer's and
+        // groups' names. Deferred outputs close the loop (resolved below, dependencies kept).
+        const deferred = () => pulumi.deferredOutput<string>();
+        const lbSuffix = deferred();
+        const tgSuffix = { primary: deferred(), backup: deferred() };
+        const asgName = { primary: deferred(), backup: deferred() };
+        const monitoring = spec.monitoring === false ? undefined : new Monitoring(`${name}-monitoring`, {
+            spec: spec.monitoring,
+            title: name,
+            loadBalancerType: spec.loadBalancer.type,
+            weights: spec.traffic.weights,
+            pin: spec.traffic.pin,
+            failover: controlled,
+            groups: spec.groups,
+            loadBalancerArnSuffix: lbSuffix[0],
+            targetGroupArnSuffixes: { primary: tgSuffix.primary[0], backup: tgSuffix.backup[0] },
+            autoScalingGroupNames: { primary: asgName.primary[0], backup: asgName.backup[0] },
+            tags,
+            transform: t,
+        }, { parent: this });
+
         const loadBalancer = new LoadBalancer(`${name}-lb`, {
             vpcId: network.vpcId,
             subnetIds: lbSubnets,
@@ -78,9 +104,12 @@ export class LoadBalancedStack extends pulumi.ComponentResource {
             weights,
             routes,
             routingOwner: controlled ? "controller" : "pulumi",
+            accessLogs: monitoring?.accessLogs,
             tags,
             transform: { ...t, securityGroup: t.loadBalancerSecurityGroup, ingressRule: t.loadBalancerIngressRule },
         }, { parent: this });
+        lbSuffix[1](loadBalancer.loadBalancer.arnSuffix);
+        for (const role of GROUP_ROLES) tgSuffix[role][1](loadBalancer.targetGroups[role].arnSuffix);
 
         const groups = {} as Record<GroupRole, AppGroup>;
         for (const role of GROUP_ROLES) {
@@ -90,9 +119,13 @@ export class LoadBalancedStack extends pulumi.ComponentResource {
                 subnetIds: network.privateSubnetIds,
                 targetGroupArn: loadBalancer.targetGroups[role].arn,
                 loadBalancerSecurityGroupId: loadBalancer.securityGroup.id,
+                loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
+                targetGroupArnSuffix: loadBalancer.targetGroups[role].arnSuffix,
+                rollbackAlarmNames: monitoring?.rollbackAlarmNames[role],
                 tags,
                 transform: t,
             }, { parent: this });
+            asgName[role][1](groups[role].autoScalingGroup.name);
         }
 
         let failover: FailoverController | undefined;
@@ -114,12 +147,13 @@ export class LoadBalancedStack extends pulumi.ComponentResource {
                     backup: { name: groups.backup.autoScalingGroup.name, arn: groups.backup.autoScalingGroup.arn },
                 },
                 loadBalancerType: spec.loadBalancer.type,
+                alarmTopicArn: monitoring?.topic.arn,
                 tags,
                 transform: t,
             }, { parent: this });
         }
 
-        this.nodes = { network, loadBalancer, primary: groups.primary, backup: groups.backup, failover };
+        this.nodes = { network, loadBalancer, primary: groups.primary, backup: groups.backup, failover, monitoring };
         this.url = loadBalancer.url;
         this.dnsName = loadBalancer.dnsName;
         this.primaryGroupName = groups.primary.groupName;

@@ -9,6 +9,10 @@ import {
 } from "../load-balancer/schema";
 import { NETWORK_DEFAULTS, NetworkSpecSchema } from "../network/schema";
 import { FailoverSpecSchema, resolveFailover, ResolvedFailover } from "../failover/schema";
+import { resolveDeploy, ResolvedDeploy, resolveScaling, ResolvedScaling } from "../app-group/operations-schema";
+import { MonitoringSpecSchema, resolveMonitoring, ResolvedMonitoring } from "../monitoring/schema";
+import { operationsIssues, rollbackAlarmCount } from "../monitoring/operations";
+import type { AlarmContext } from "../monitoring/alarms";
 
 export const GROUP_ROLES = ["primary", "backup"] as const;
 export type GroupRole = (typeof GROUP_ROLES)[number];
@@ -44,6 +48,8 @@ export const LoadBalancedStackSpecSchema = z.strictObject({
     loadBalancer: LoadBalancerSpecSchema.optional(),
     /** Tags on every resource that takes tags (≤ 50, keys ≤ 128 chars, values ≤ 256 chars). */
     tags: tags.optional(),
+    /** Dashboard, alarms, alarm topic and access logs (see {@link MonitoringSpecSchema}). Default: on; `false` registers none of it. */
+    monitoring: MonitoringSpecSchema.optional(),
 }).superRefine((spec, ctx) => {
     for (const issue of stackIssues(spec)) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message, params: { value: issue.value } });
 });
@@ -75,6 +81,8 @@ export interface ResolvedGroup {
     deregistrationDelaySeconds: number;
     slowStartSeconds: number;
     allowAllEgress: boolean;
+    scaling: ResolvedScaling;
+    deploy: ResolvedDeploy;
 }
 
 export interface ResolvedListener {
@@ -124,6 +132,8 @@ export interface ResolvedStackSpec {
     };
     routes: ResolvedRoute[];
     tags: Record<string, string>;
+    /** Dashboard, alarms, topic and access logs, or false when monitoring is off. */
+    monitoring: ResolvedMonitoring | false;
 }
 
 export const TRAFFIC_DEFAULTS = { weights: { primary: 90, backup: 10 } } as const;
@@ -143,10 +153,11 @@ function resolveListener(lb: ParsedSpec["loadBalancer"]): ResolvedListener {
     };
 }
 
-function resolveGroup(role: GroupRole, g: ParsedGroup, shared: ParsedSpec["instance"], lbType: "application" | "network"): ResolvedGroup {
+function resolveGroup(role: GroupRole, g: ParsedGroup, shared: ParsedSpec["instance"], lbType: "application" | "network", monitoring: ResolvedMonitoring | false, alarms: AlarmContext): ResolvedGroup {
     const protocol = g.protocol ?? (lbType === "network" ? "TCP" : "HTTP");
     const hc = g.healthCheck ?? {};
     const d = GROUP_DEFAULTS.healthCheck;
+    const scaling = resolveScaling(g.scaling, hc.gracePeriodSeconds ?? d.gracePeriodSeconds);
     return {
         role,
         instance: resolveInstance(shared, g.instance),
@@ -167,6 +178,8 @@ function resolveGroup(role: GroupRole, g: ParsedGroup, shared: ParsedSpec["insta
         deregistrationDelaySeconds: g.deregistrationDelaySeconds ?? GROUP_DEFAULTS.deregistrationDelaySeconds,
         slowStartSeconds: g.slowStartSeconds ?? GROUP_DEFAULTS.slowStartSeconds,
         allowAllEgress: g.allowAllEgress ?? GROUP_DEFAULTS.allowAllEgress,
+        scaling,
+        deploy: resolveDeploy(g.deploy, scaling, rollbackAlarmCount(monitoring, alarms, role) > 0),
     };
 }
 
@@ -189,6 +202,8 @@ export function resolveStackSpec(spec: ParsedSpec): ResolvedStackSpec {
     const type = lb.type ?? LOAD_BALANCER_DEFAULTS.type;
     const n = spec.network ?? {};
     const priorities = routePriorities(spec.routes);
+    const monitoring = resolveMonitoring(spec.monitoring, type);
+    const alarms: AlarmContext = { loadBalancerType: type, groups: { primary: { capacity: spec.primary.capacity }, backup: { capacity: spec.backup.capacity } } };
     return {
         network: n.vpcId !== undefined
             ? { kind: "existing", vpcId: n.vpcId, publicSubnetIds: n.publicSubnetIds!, privateSubnetIds: n.privateSubnetIds! }
@@ -204,8 +219,8 @@ export function resolveStackSpec(spec: ParsedSpec): ResolvedStackSpec {
             listener: resolveListener(spec.loadBalancer),
         },
         groups: {
-            primary: resolveGroup("primary", spec.primary, spec.instance, type),
-            backup: resolveGroup("backup", spec.backup, spec.instance, type),
+            primary: resolveGroup("primary", spec.primary, spec.instance, type, monitoring, alarms),
+            backup: resolveGroup("backup", spec.backup, spec.instance, type, monitoring, alarms),
         },
         traffic: {
             weights: spec.traffic?.weights ?? { ...TRAFFIC_DEFAULTS.weights },
@@ -214,6 +229,7 @@ export function resolveStackSpec(spec: ParsedSpec): ResolvedStackSpec {
         },
         routes: (spec.routes ?? []).map((r, i) => ({ index: i, target: r.target, priority: priorities[i], paths: r.paths, hosts: r.hosts, headers: r.headers })),
         tags: spec.tags ?? {},
+        monitoring,
     };
 }
 
@@ -239,6 +255,7 @@ export function stackIssues(spec: ParsedSpec): RelativeIssue[] {
     trafficIssues(r, spec, push);
     failoverIssues(r, push);
     routeIssues(r, spec, push);
+    for (const i of operationsIssues(r, spec)) push(i.path, i.value, i.message);
     return issues;
 }
 
