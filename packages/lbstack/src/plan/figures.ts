@@ -1,0 +1,203 @@
+import type { PlannedComponent } from "../common/registry";
+import { TYPE_TOKENS } from "../common/tokens";
+import { GROUP_ROLES, GroupRole, ResolvedGroup, ResolvedStackSpec } from "../stack/schema";
+
+/**
+ * The figures `lbstack plan` reports: numbers a user would otherwise work out by hand from the
+ * spec (how fast a dead instance is noticed, how many vCPUs the groups can reach...). Pure: every
+ * figure is computed from a component's resolved spec (defaults filled in), never from AWS.
+ *
+ * Sections keep it open for later figures: a {@link GroupFigureSection} adds fields to each
+ * `groups.<primary|backup>` entry (e.g. `deploySeconds`, `scaleOutSeconds`), a
+ * {@link StackFigureSection} adds one top-level key (e.g. `failover`, `alarms`). Append a section
+ * to {@link GROUP_FIGURE_SECTIONS} or {@link STACK_FIGURE_SECTIONS}; the renderers show unknown
+ * fields generically.
+ */
+
+/** An inclusive range of a quantity. */
+export interface FigureRange {
+    /** At the group's minimum capacity. */
+    min: number;
+    /** At the group's maximum capacity. */
+    max: number;
+}
+
+/** Figures of one application group (primary or backup). */
+export interface GroupFigures {
+    /**
+     * Seconds from an instance's failure until the load balancer stops sending it requests:
+     * `healthCheck.intervalSeconds × healthCheck.unhealthyThreshold` (at most one interval more,
+     * depending on when the failure falls between checks).
+     */
+    failureDetectionSeconds: number;
+    /**
+     * Seconds from an instance answering again (or a new one starting to answer) until it gets
+     * requests: `healthCheck.intervalSeconds × healthCheck.healthyThreshold`.
+     */
+    recoverySeconds: number;
+    /** Seconds a deregistering instance keeps serving its in-flight requests: `deregistrationDelaySeconds`. */
+    drainSeconds: number;
+    /** Instances: `capacity.min` to `capacity.max`. */
+    capacity: FigureRange;
+    /**
+     * vCPUs of the whole group: `capacity.min × vcpus.min` to `capacity.max × (vcpus.max ?? vcpus.min)`.
+     * The floor assumes the smallest instances attribute-based selection may pick, the ceiling the
+     * largest it may pick (when the spec gives no maximum, the minimum: the least the group is sure to reach).
+     */
+    vcpus: FigureRange;
+    /** Memory of the whole group in GiB, computed like {@link vcpus} from `memoryGiB`, rounded to 0.01 GiB. */
+    memoryGiB: FigureRange;
+    /** Fields added by later sections. */
+    [field: string]: unknown;
+}
+
+/** Figures of one `LoadBalancedStack`. */
+export interface StackFigures {
+    /** Per group. */
+    groups: Record<GroupRole, GroupFigures>;
+    /**
+     * Percent of the default action's requests each group gets: `weight / (primary + backup) × 100`,
+     * rounded to 0.1; with `traffic.pin` set, 100 for the pinned group and 0 for the other (what
+     * the listener is created with). Requests matched by routes go to the route's group.
+     */
+    traffic: Record<GroupRole, number>;
+    /** Sections added later (`failover`, `alarms`, ...). */
+    [section: string]: unknown;
+}
+
+/**
+ * The `figures` object of a plan. With exactly one `LoadBalancedStack` the stack's figures sit
+ * at the top (`figures.groups.primary.…`, `figures.traffic`); with several they are keyed by
+ * stack name (`figures.stacks.<name>.groups…`); with none only `resourceCount` remains.
+ */
+export type PlanFigures =
+    | (StackFigures & { resourceCount: number })
+    | { stacks: Record<string, StackFigures>; resourceCount: number }
+    | { resourceCount: number };
+
+/** What a section computes from: one stack's resolved spec, plus every component the program recorded. */
+export interface FigureContext {
+    /** The stack's logical name. */
+    name: string;
+    /** Its resolved spec. */
+    spec: ResolvedStackSpec;
+    /** Every component the program recorded (sections for other components find their specs here). */
+    components: readonly PlannedComponent[];
+}
+
+/** Adds fields to each group's figures. */
+export interface GroupFigureSection {
+    /** Returns the fields to add to `groups.<role>`; later sections may not overwrite earlier fields. */
+    compute(group: ResolvedGroup, context: FigureContext): Record<string, unknown>;
+}
+
+/** Adds one top-level key to a stack's figures. */
+export interface StackFigureSection {
+    /** The key, e.g. `traffic`. */
+    key: string;
+    /** The value, or undefined to leave the key out (e.g. no failover controller configured). */
+    compute(context: FigureContext): unknown;
+}
+
+/** Rounds to `step` (0.1, 0.01...) without binary noise such as 0.30000000000000004. */
+function roundTo(value: number, step: number): number {
+    const inverse = Math.round(1 / step);
+    return Math.round(value * inverse) / inverse;
+}
+
+/** `capacity × per-instance amount`: the minimum with the minimum, the maximum with the maximum (or the minimum when open-ended). */
+function scaled(capacity: { min: number; max: number }, perInstance: { min: number; max?: number }, step: number): FigureRange {
+    return { min: roundTo(capacity.min * perInstance.min, step), max: roundTo(capacity.max * (perInstance.max ?? perInstance.min), step) };
+}
+
+/** Health check timings: how fast failure and recovery are noticed, and how long draining takes. */
+export const healthFigures: GroupFigureSection = {
+    compute: (g) => ({
+        failureDetectionSeconds: g.healthCheck.intervalSeconds * g.healthCheck.unhealthyThreshold,
+        recoverySeconds: g.healthCheck.intervalSeconds * g.healthCheck.healthyThreshold,
+        drainSeconds: g.deregistrationDelaySeconds,
+    }),
+};
+
+/** Instances, vCPUs and memory between the group's minimum and maximum capacity. */
+export const capacityFigures: GroupFigureSection = {
+    compute: (g) => ({
+        capacity: { min: g.capacity.min, max: g.capacity.max },
+        vcpus: scaled(g.capacity, g.instance.vcpus, 1),
+        memoryGiB: scaled(g.capacity, g.instance.memoryGiB, 0.01),
+    }),
+};
+
+/** The sections of `groups.<role>`, in output order. */
+export const GROUP_FIGURE_SECTIONS: GroupFigureSection[] = [healthFigures, capacityFigures];
+
+/** Request shares of the default action, in percent. */
+export function trafficShares(weights: Record<GroupRole, number>): Record<GroupRole, number> {
+    const total = weights.primary + weights.backup;
+    // Validation refuses two zero weights; guard anyway so a figure is never NaN.
+    if (total === 0) return { primary: 0, backup: 0 };
+    return { primary: roundTo((weights.primary / total) * 100, 0.1), backup: roundTo((weights.backup / total) * 100, 0.1) };
+}
+
+/** The weights the listener is created with: the configured ones, or all to the pinned group. */
+export function routedWeights(spec: ResolvedStackSpec): Record<GroupRole, number> {
+    const pin = spec.traffic.pin;
+    if (pin === undefined) return spec.traffic.weights;
+    return { primary: pin === "primary" ? 100 : 0, backup: pin === "backup" ? 100 : 0 };
+}
+
+/** The `groups` section: every {@link GROUP_FIGURE_SECTIONS} entry for both groups. */
+export function groupsSection(sections: readonly GroupFigureSection[] = GROUP_FIGURE_SECTIONS): StackFigureSection {
+    return {
+        key: "groups",
+        compute: (context) => Object.fromEntries(GROUP_ROLES.map((role) => {
+            const group = context.spec.groups[role];
+            const fields: Record<string, unknown> = {};
+            for (const section of sections) {
+                for (const [key, value] of Object.entries(section.compute(group, context))) {
+                    if (!(key in fields)) fields[key] = value;
+                }
+            }
+            return [role, fields];
+        })),
+    };
+}
+
+/** The top-level sections of a stack's figures, in output order. */
+export const STACK_FIGURE_SECTIONS: StackFigureSection[] = [
+    groupsSection(),
+    { key: "traffic", compute: (context) => trafficShares(routedWeights(context.spec)) },
+];
+
+/** One stack's figures: every section that returns a value. */
+export function stackFigures(context: FigureContext, sections: readonly StackFigureSection[] = STACK_FIGURE_SECTIONS): StackFigures {
+    const out: Record<string, unknown> = {};
+    for (const section of sections) {
+        const value = section.compute(context);
+        if (value !== undefined) out[section.key] = value;
+    }
+    return out as StackFigures;
+}
+
+/** What {@link planFigures} reads from a plan run. */
+export interface FigureInput {
+    /** Components recorded by the program (their resolved specs). */
+    components: readonly PlannedComponent[];
+    /** Every resource registered, custom and component (the root `pulumi:pulumi:Stack` excluded). */
+    resources: readonly unknown[];
+}
+
+/**
+ * The plan's figures. `resourceCount` is every resource the program registers: custom (cloud)
+ * resources plus component resources (lbstack's and awsx's), without the root
+ * `pulumi:pulumi:Stack`. Resources that a remote component (the awsx VPC) creates inside its
+ * provider at deploy time are not visible to a plan and not counted.
+ */
+export function planFigures(input: FigureInput, sections: readonly StackFigureSection[] = STACK_FIGURE_SECTIONS): PlanFigures {
+    const stacks = input.components.filter((c) => c.type === TYPE_TOKENS.LoadBalancedStack);
+    const resourceCount = input.resources.length;
+    const figuresOf = (c: PlannedComponent) => stackFigures({ name: c.name, spec: c.spec as ResolvedStackSpec, components: input.components }, sections);
+    if (stacks.length === 0) return { resourceCount };
+    if (stacks.length === 1) return { ...figuresOf(stacks[0]), resourceCount };
+    return { stacks: Object.fromEntries(stacks.map((c) => [c.name, figuresOf(c)])), resourceCount };
+}
