@@ -136,20 +136,30 @@ export function readStackConfig(file: string, projectName: string): { stack?: st
     return { stack, config };
 }
 
-/** `a.b[0].c` → `["a", "b", 0, "c"]`, Pulumi's `--path` syntax (also `["key.with.dots"]`). */
+/** `a.b[0].c` → `["a", "b", 0, "c"]`, Pulumi's `--path` syntax (also `a["key.with.dots"]`). */
 export function parseConfigPath(text: string): (string | number)[] {
+    const bad = () => new PlanInputError(`--config: cannot read the path "${text}" (write it like stack.primary.capacity.max or stack.routes[0].target)`);
     const out: (string | number)[] = [];
-    const re = /([^.[\]]+)|\[(\d+)\]|\["([^"]*)"\]|(\.)/g;
-    let m: RegExpExecArray | null;
-    let last = 0;
-    while ((m = re.exec(text)) !== null) {
-        if (m.index !== last) break;
-        last = re.lastIndex;
-        if (m[1] !== undefined) out.push(m[1]);
-        else if (m[2] !== undefined) out.push(Number(m[2]));
-        else if (m[3] !== undefined) out.push(m[3]);
+    let i = 0;
+    while (i < text.length) {
+        if (text[i] === "[") {
+            const m = /^\[(?:(\d+)|"([^"]*)")\]/.exec(text.slice(i));
+            if (!m) throw bad();
+            out.push(m[1] !== undefined ? Number(m[1]) : m[2]);
+            i += m[0].length;
+        } else {
+            // A name runs to the next "." or "["; after a "." one must follow.
+            if (out.length > 0) {
+                if (text[i] !== ".") throw bad();
+                i++;
+            }
+            const m = /^[^.[\]]+/.exec(text.slice(i));
+            if (!m) throw bad();
+            out.push(m[0]);
+            i += m[0].length;
+        }
     }
-    if (last !== text.length || out.length === 0) throw new PlanInputError(`--config: cannot read the path "${text}" (write it like stack.primary.capacity.max or stack.routes[0].target)`);
+    if (out.length === 0) throw bad();
     return out;
 }
 

@@ -1,0 +1,42 @@
+import { LoadBalancedStackSpec, parseStackSpec } from "../../packages/lbstack/src/stack/schema";
+import { formatWarning, stackWarnings } from "../../packages/lbstack/src/plan/warnings";
+
+function spec(overrides: Partial<LoadBalancedStackSpec> = {}) {
+    return parseStackSpec({
+        instance: { vcpus: 2, memoryGiB: 4 },
+        primary: { capacity: { min: 2, max: 6 } },
+        backup: { capacity: { min: 1, max: 3 } },
+        ...overrides,
+    });
+}
+
+describe("plan warnings", () => {
+    test("the defaults: one NAT gateway, no deletion protection, a world-open plain HTTP listener", () => {
+        expect(stackWarnings("app", spec()).map((w) => w.code)).toEqual(["nat-single", "deletion-protection-off", "listener-world-open", "listener-plaintext"]);
+    });
+
+    test("a production-like spec has none", () => {
+        const warnings = stackWarnings("app", spec({
+            network: { natGateways: "one-per-az" },
+            loadBalancer: { deletionProtection: true, allowedCidrs: ["203.0.113.0/24"], listener: { certificateArn: "arn:aws:acm:us-east-1:111122223333:certificate/8b9e7c1a-2f4d-4e6b-9a3c-5d7e1f2a4b6c" } },
+        }));
+        expect(warnings).toEqual([]);
+    });
+
+    test("name the field and stack of each opt-out: no NAT, unencrypted volumes, open egress, one primary instance", () => {
+        const warnings = stackWarnings("edge", spec({
+            network: { natGateways: "none" },
+            instance: { vcpus: 2, memoryGiB: 4, storage: { sizeGiB: 20, encrypted: false } },
+            primary: { capacity: { min: 1, max: 2 }, allowAllEgress: true },
+        }));
+        expect(warnings.map((w) => `${w.stack} ${w.path}`)).toEqual(expect.arrayContaining([
+            "edge network.natGateways", "edge primary.instance.storage.encrypted", "edge backup.instance.storage.encrypted",
+            "edge primary.allowAllEgress", "edge primary.capacity.min",
+        ]));
+    });
+
+    test("read as one line: stack, field, what it means", () => {
+        const [nat] = stackWarnings("app", spec());
+        expect(formatWarning(nat)).toBe('warning: app: network.natGateways is "single": one NAT gateway in one AZ; if that AZ fails, instances in the other AZs lose outbound access ("one-per-az" avoids it)');
+    });
+});
