@@ -70,7 +70,7 @@ describe("plan figures", () => {
 
     test("one stack: its figures at the top, with resourceCount", () => {
         const f = planFigures({ components: [component("app")], resources }) as any;
-        expect(Object.keys(f)).toEqual(["groups", "traffic", "resourceCount"]);
+        expect(Object.keys(f)).toEqual(["groups", "traffic", "alarms", "resourceCount"]);
         expect(f.resourceCount).toBe(7);
     });
 
@@ -86,14 +86,14 @@ describe("plan figures", () => {
     });
 
     test("later sections add group fields and top-level keys without overwriting earlier ones", () => {
-        const deploy: GroupFigureSection = { compute: (g) => ({ deploySeconds: g.healthCheck.gracePeriodSeconds + 60, drainSeconds: -1 }) };
+        const deploy: GroupFigureSection = { compute: (g) => ({ rolloutSeconds: g.healthCheck.gracePeriodSeconds + 60, drainSeconds: -1 }) };
         const failover: StackFigureSection = { key: "failover", compute: (c) => ({ stack: c.name }) };
-        const absent: StackFigureSection = { key: "alarms", compute: () => undefined };
+        const absent: StackFigureSection = { key: "capacityPlan", compute: () => undefined };
         const sections = [groupsSection([...GROUP_FIGURE_SECTIONS, deploy]), ...STACK_FIGURE_SECTIONS.slice(1), failover, absent];
         const f = stackFigures({ name: "app", spec: spec(), components: [] }, sections);
-        expect(f.groups.primary).toMatchObject({ deploySeconds: 180, drainSeconds: 30 });
+        expect(f.groups.primary).toMatchObject({ rolloutSeconds: 180, drainSeconds: 30 });
         expect(f.failover).toEqual({ stack: "app" });
-        expect("alarms" in f).toBe(false);
+        expect("capacityPlan" in f).toBe(false);
     });
 });
 

@@ -1,6 +1,8 @@
 import type { PlannedComponent } from "../common/registry";
 import { TYPE_TOKENS } from "../common/tokens";
 import { GROUP_ROLES, GroupRole, ResolvedGroup, ResolvedStackSpec } from "../stack/schema";
+import { groupOperationsFigures } from "../app-group/figures";
+import { alarmDefinitions, alarmFigures } from "../monitoring/alarms";
 
 /**
  * The figures `lbstack plan` reports: numbers a user would otherwise work out by hand from the
@@ -129,7 +131,7 @@ export const capacityFigures: GroupFigureSection = {
 };
 
 /** The sections of `groups.<role>`, in output order. */
-export const GROUP_FIGURE_SECTIONS: GroupFigureSection[] = [healthFigures, capacityFigures];
+export const GROUP_FIGURE_SECTIONS: GroupFigureSection[] = [healthFigures, capacityFigures, operationsFigures()];
 
 /** Request shares of the default action, in percent. */
 export function trafficShares(weights: Record<GroupRole, number>): Record<GroupRole, number> {
@@ -167,6 +169,7 @@ export function groupsSection(sections: readonly GroupFigureSection[] = GROUP_FI
 export const STACK_FIGURE_SECTIONS: StackFigureSection[] = [
     groupsSection(),
     { key: "traffic", compute: (context) => trafficShares(routedWeights(context.spec)) },
+    alarmsSection(),
 ];
 
 /** One stack's figures: every section that returns a value. */
@@ -200,4 +203,20 @@ export function planFigures(input: FigureInput, sections: readonly StackFigureSe
     if (stacks.length === 0) return { resourceCount };
     if (stacks.length === 1) return { ...figuresOf(stacks[0]), resourceCount };
     return { stacks: Object.fromEntries(stacks.map((c) => [c.name, figuresOf(c)])), resourceCount };
+}
+
+/**
+ * Rolling deploy and scale-out timings: `deploySeconds` and `scaleOutSeconds { cold, warm,
+ * expected }` (formulas and allowances in app-group/figures.ts and docs/operations.md).
+ */
+export function operationsFigures(): GroupFigureSection {
+    return { compute: (g) => groupOperationsFigures(g) };
+}
+
+/** `alarms`: `{ name, metric, threshold }` of every CloudWatch alarm the stack creates; `[]` with monitoring off. */
+export function alarmsSection(): StackFigureSection {
+    return {
+        key: "alarms",
+        compute: ({ spec }) => spec.monitoring === false ? [] : alarmFigures(alarmDefinitions(spec.monitoring, { loadBalancerType: spec.loadBalancer.type, groups: spec.groups })),
+    };
 }
