@@ -20,6 +20,24 @@ describe("a stack built from the defaults", () => {
         expect(count(T.rule)).toBe(0);
     });
 
+    test("adds CPU target tracking per group, and monitoring: topic and key, six alarms, a refresh-failed rule, a dashboard and an access-log bucket", () => {
+        const under = (parent: string, type: string) => run.resources.filter((r) => r.parent === parent && r.type === type).map((r) => r.name).sort();
+        expect(ofType(run.resources, "aws:autoscaling/policy:Policy").map((r) => r.name).sort()).toEqual(["app-backup-cpu-target", "app-primary-cpu-target"]);
+        expect(named(run.resources, "app-monitoring")).toMatchObject({ type: "lbstack:index:Monitoring", parent: "app" });
+        expect(under("app-monitoring", "aws:cloudwatch/metricAlarm:MetricAlarm")).toEqual([
+            "app-monitoring-5xx-rate", "app-monitoring-backup-no-healthy-hosts", "app-monitoring-backup-unhealthy-hosts",
+            "app-monitoring-p99-latency", "app-monitoring-primary-no-healthy-hosts", "app-monitoring-primary-unhealthy-hosts",
+        ]);
+        for (const [type, names] of [
+            ["aws:sns/topic:Topic", ["app-monitoring-topic"]],
+            ["aws:kms/key:Key", ["app-monitoring-topic-key"]],
+            ["aws:cloudwatch/eventRule:EventRule", ["app-monitoring-refresh-failed"]],
+            ["aws:cloudwatch/dashboard:Dashboard", ["app-monitoring-dashboard"]],
+            ["aws:s3/bucket:Bucket", ["app-monitoring-access-logs"]],
+        ] as const) expect(under("app-monitoring", type)).toEqual(names);
+        expect(named(run.resources, "app-primary-asg").inputs.instanceRefresh).toMatchObject({ strategy: "Rolling", preferences: { minHealthyPercentage: 90, maxHealthyPercentage: 110 } });
+    });
+
     test("parents every resource under the stack component", () => {
         const byName = new Map(run.resources.map((r) => [r.name, r]));
         for (const r of run.resources) {
