@@ -21,6 +21,7 @@ export interface AppGroupTransforms {
     autoScalingGroup?: Transform<aws.autoscaling.GroupArgs>;
     /** Target tracking, predictive and step scaling policies. */
     scalingPolicy?: Transform<aws.autoscaling.PolicyArgs>;
+    /** The scheduled actions of `scaling.schedule`. */
     scheduledAction?: Transform<aws.autoscaling.ScheduleArgs>;
     /** The alarms that trigger step scaling. */
     stepScalingAlarm?: Transform<aws.cloudwatch.MetricAlarmArgs>;

@@ -176,12 +176,17 @@ export interface ResolvedStepScaling {
     adjustmentType: "ChangeInCapacity" | "PercentChangeInCapacity";
 }
 
-/** A group's scaling with every default filled in. */
+/** A group's scaling with every default filled in (units and ranges as in {@link ScalingSchema}). */
 export interface ResolvedScaling {
+    /** CPU target in %, or false for no CPU target tracking. */
     cpuTargetPercent: number | false;
+    /** ALB requests per target per minute, when set. */
     requestsPerTarget?: number;
+    /** The group's DefaultInstanceWarmup, seconds. */
     instanceWarmupSeconds: number;
+    /** Evaluation window of the step-scaling scale-in alarm, seconds. */
     scaleInCooldownSeconds: number;
+    /** Scheduled actions, each with its name. */
     schedule: ResolvedScheduledAction[];
     stepScaling?: ResolvedStepScaling;
     /** cpuTargetPercent is undefined only in an invalid spec (predictive with no target). */
@@ -189,14 +194,18 @@ export interface ResolvedScaling {
     warmPool?: { state: "Stopped" | "Running" | "Hibernated"; minSize: number; maxPreparedCapacity: number; reuseOnScaleIn: boolean };
 }
 
-/** A group's deploy settings with every default filled in. */
+/** A group's deploy settings with every default filled in (units and ranges as in {@link DeploySchema}). */
 export interface ResolvedDeploy {
     minHealthyPercent: number;
     maxHealthyPercent: number;
+    /** The refresh's InstanceWarmup, seconds. */
     warmupSeconds: number;
     checkpoints?: number[];
+    /** Seconds at each checkpoint; set whenever checkpoints are. */
     checkpointDelaySeconds?: number;
+    /** The refresh stops when one of the stack's alarms fires. */
     rollbackOnAlarm: boolean;
+    /** AWS's own rollback of a failed refresh (see DeploySchema.autoRollback). */
     autoRollback: boolean;
 }
 

@@ -11,11 +11,16 @@ import { alarmTopicPolicy, topicKeyPolicy } from "./topic";
 
 /** Per-child escape hatches of {@link Monitoring}. */
 export interface MonitoringTransforms {
+    /** The SNS topic alarms publish to. */
     alarmTopic?: Transform<aws.sns.TopicArgs>;
+    /** The KMS key that encrypts the topic. */
     alarmTopicKey?: Transform<aws.kms.KeyArgs>;
+    /** Every CloudWatch alarm of the component (the name tells them apart). */
     alarm?: Transform<aws.cloudwatch.MetricAlarmArgs>;
     dashboard?: Transform<aws.cloudwatch.DashboardArgs>;
+    /** The access-log bucket (its settings are separate resources). */
     accessLogBucket?: Transform<aws.s3.BucketArgs>;
+    /** The EventBridge rule for failed instance refreshes. */
     refreshFailedRule?: Transform<aws.cloudwatch.EventRuleArgs>;
 }
 
@@ -24,6 +29,7 @@ export interface MonitoringArgs {
     spec: ResolvedMonitoring;
     /** Heading of the dashboard, e.g. the stack's name. Default: this component's name. */
     title?: string;
+    /** Which metrics exist: AWS/ApplicationELB (HTTP codes, response time) or AWS/NetworkELB. */
     loadBalancerType: "application" | "network";
     /** Configured weights and pin, shown on the dashboard. */
     weights: Record<GroupRole, number>;
@@ -44,7 +50,9 @@ export interface MonitoringArgs {
     loadBalancerArnSuffix: pulumi.Input<string>;
     targetGroupArnSuffixes: Record<GroupRole, pulumi.Input<string>>;
     autoScalingGroupNames: Record<GroupRole, pulumi.Input<string>>;
+    /** Tags on every child that takes tags. */
     tags?: Record<string, string>;
+    /** Per-child escape hatches. */
     transform?: MonitoringTransforms;
 }
 

@@ -29,7 +29,7 @@ function tuning(threshold: z.ZodType) {
         threshold: threshold.optional(),
         /** Periods evaluated, ≥ 1; evaluationPeriods × periodSeconds ≤ 86400. */
         evaluationPeriods: int(1, 1440, "periods").optional(),
-        /** Breaching periods among them that trip the alarm, 1 to evaluationPeriods. */
+        /** Breaching periods among them that trip the alarm, 1 to evaluationPeriods. Default: the alarm's default, capped at evaluationPeriods. */
         datapointsToAlarm: int(1, 1440, "periods").optional(),
         /** Seconds per period: a multiple of 60 (load balancer metrics are per minute). */
         periodSeconds: period.optional(),
