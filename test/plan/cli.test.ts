@@ -196,14 +196,18 @@ describe("lbstack plan with a stack config file and a --config path", () => {
         expect(figuresRun.code).toBe(0);
         const figures = JSON.parse(figuresRun.stdout).figures;
         // primary: interval 15 × unhealthy 3 = 45, × healthy 4 = 60; 3–9 instances of 2–4 vCPU and 4–16 GiB.
+        // Scale out cold: launch 45 + boot 60 + warmup 120 + 60 = 285 (warm pool start 30 instead of 105: 210);
+        // deploy: 3 instances one at a time (90–110 % of 3) × (285 + 45 drain) = 990.
         expect(figures.groups.primary).toEqual({
             failureDetectionSeconds: 45, recoverySeconds: 60, drainSeconds: 45,
             capacity: { min: 3, max: 9 }, vcpus: { min: 6, max: 36 }, memoryGiB: { min: 12, max: 144 },
+            deploySeconds: 990, scaleOutSeconds: { cold: 285, warm: 210, expected: 285 },
         });
         // backup: 5 × 2 both ways, no drain; max 4 from --config; memory has no max, so 4 × 0.5.
         expect(figures.groups.backup).toEqual({
             failureDetectionSeconds: 10, recoverySeconds: 10, drainSeconds: 0,
             capacity: { min: 1, max: 4 }, vcpus: { min: 1, max: 4 }, memoryGiB: { min: 0.5, max: 2 },
+            deploySeconds: 235, scaleOutSeconds: { cold: 235, warm: 160, expected: 235 },
         });
         expect(figures.traffic).toEqual({ primary: 66.7, backup: 33.3 });
     });
