@@ -23,7 +23,7 @@ test("every example type-checks with its own tsconfig.json against the lbstack i
         // outDir is resolved per folder; nothing is emitted, so it does not matter here.
         const options = { ...parsed.options, outDir: undefined, noEmit: true };
         const key = JSON.stringify(options);
-        const group = byOptions.get(key) ?? { options, files: [] };
+        const group = byOptions.get(key) ?? { options, files: [] as string[] };
         group.files.push(...parsed.fileNames);
         byOptions.set(key, group);
     }
