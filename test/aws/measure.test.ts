@@ -74,10 +74,16 @@ describe("reading the demo server and timing the change", () => {
 describe("the modeled figures", () => {
     const fallback = () => ({ floorSeconds: 20, failoverSeconds: 35, failbackSeconds: 55, pollSeconds: 5 });
 
-    test("come from figures.failover of the plan when it has them, flat or per group", () => {
-        const flat = { floorSeconds: 10, failoverSeconds: 22, failbackSeconds: 45, pollSeconds: 5 };
-        expect(modeledTiming({ failover: flat }, fallback)).toEqual({ ...flat, source: "figures.failover of lbstack plan --json" });
-        expect(modeledTiming({ failover: { primary: flat, backup: fallback() } }, fallback).failoverSeconds).toBe(22);
+    test("come from the plan's figures.failover: the primary's own entry, with the stack-wide poll period", () => {
+        const failover = {
+            floorSeconds: 20, failoverSeconds: 35, failbackSeconds: 55, pollSeconds: 5, settleSeconds: 30, apiAllowanceSeconds: 5,
+            groups: { primary: { floorSeconds: 10, failoverSeconds: 22, failbackSeconds: 45 }, backup: { floorSeconds: 20, failoverSeconds: 35, failbackSeconds: 55 } },
+        };
+        expect(modeledTiming({ failover }, fallback)).toEqual({
+            floorSeconds: 10, failoverSeconds: 22, failbackSeconds: 45, pollSeconds: 5, source: "figures.failover.groups.primary of lbstack plan --json",
+        });
+        const { groups: _groups, ...flat } = failover;
+        expect(modeledTiming({ failover: flat }, fallback)).toMatchObject({ failoverSeconds: 35, source: "figures.failover of lbstack plan --json" });
     });
 
     test("fall back to the formula on the quickstart's spec, and say so", () => {

@@ -83,13 +83,17 @@ function timing(v: unknown): Omit<ModeledTiming, "source"> | undefined {
 
 /**
  * The modeled figures for a failure of the primary group, from `lbstack plan --json`:
- * `figures.failover` itself, or its `primary` entry when it is given per group. Falls back to
- * `fallback()` (the same formula applied to the quickstart's spec) when the plan has none.
+ * `figures.failover.groups.primary` (the primary's own health check decides how fast it is seen
+ * to fail and recover) with the stack-wide `pollSeconds`, else the top-level `figures.failover`
+ * (the slower of the two groups). Falls back to `fallback()` (the same formula applied to the
+ * quickstart's spec) when the plan has no failover figures.
  */
 export function modeledTiming(planFigures: Record<string, unknown>, fallback: () => Omit<ModeledTiming, "source">): ModeledTiming {
-    const f = planFigures.failover as Record<string, unknown> | undefined;
-    const fromPlan = timing(f) ?? timing(f?.primary);
-    if (fromPlan) return { ...fromPlan, source: "figures.failover of lbstack plan --json" };
+    const f = planFigures.failover as Record<string, any> | undefined;
+    const primary = timing({ pollSeconds: f?.pollSeconds, ...f?.groups?.primary });
+    if (primary) return { ...primary, source: "figures.failover.groups.primary of lbstack plan --json" };
+    const flat = timing(f);
+    if (flat) return { ...flat, source: "figures.failover of lbstack plan --json" };
     return { ...fallback(), source: "failoverFigures() on the quickstart's spec (the plan has no figures.failover)" };
 }
 

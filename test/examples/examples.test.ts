@@ -215,6 +215,11 @@ describe("active-passive", () => {
         expect(resource(plan, "app-failover-backup-no-healthy").inputs).toMatchObject({ metricName: "HealthyHostCount", threshold: 1 });
     });
 
+    test("the plan models the README's timeline: floor 20 s, failover 35 s, failback 55 s, poll 5 s, settle 30 s", () => {
+        expect(plans.activePassive.figures.failover).toMatchObject({ floorSeconds: 20, failoverSeconds: 35, failbackSeconds: 55, pollSeconds: 5, settleSeconds: 30 });
+        expect(fs.readFileSync(path.join(EXAMPLES, "active-passive/README.md"), "utf8")).toMatch(/\| N × I \+ T \+ P \+ A \| 35 \|/);
+    });
+
     test("leaves the live routing to the controller: Pulumi ignores later changes to the listener's default action", () => {
         expect(resource(plans.activePassive, "app-lb-listener").options.ignoreChanges).toEqual(["defaultActions"]);
     });
