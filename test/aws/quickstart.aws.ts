@@ -49,6 +49,12 @@ const TICK_MS = 250;
  */
 const SLACK_SECONDS = 15;
 
+/** Set by the first Ctrl-C or SIGTERM: every wait stops, and the stack is destroyed before exiting. */
+const interruption = new AbortController();
+function stopIfInterrupted(): void {
+    if (interruption.signal.aborted) throw new Error("interrupted");
+}
+
 const log = (line: string) => process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -75,7 +81,10 @@ async function sample(url: string): Promise<Sample> {
 /** `n` requests, 10 at a time. */
 async function sampleMany(url: string, n: number): Promise<Sample[]> {
     const out: Sample[] = [];
-    for (let i = 0; i < n; i += 10) out.push(...await Promise.all(Array.from({ length: Math.min(10, n - i) }, () => sample(url))));
+    for (let i = 0; i < n; i += 10) {
+        stopIfInterrupted();
+        out.push(...await Promise.all(Array.from({ length: Math.min(10, n - i) }, () => sample(url))));
+    }
     return out;
 }
 
@@ -104,6 +113,7 @@ class Sampler {
     async until(limitMs: number, done: (s: Sample[]) => boolean): Promise<boolean> {
         const end = Date.now() + limitMs;
         while (Date.now() < end) {
+            stopIfInterrupted();
             if (done(this.samples)) return true;
             await sleep(TICK_MS);
         }
@@ -148,6 +158,7 @@ async function runOnInstances(ssm: SSMClient, instanceIds: string[], commands: s
     const end = Date.now() + LIMITS.commandMs;
     const pending = new Set(instanceIds);
     while (pending.size > 0) {
+        stopIfInterrupted();
         if (Date.now() > end) throw new Error(`SSM command ${id} did not finish on ${[...pending].join(", ")} within ${LIMITS.commandMs / 1000} s`);
         await sleep(1000);
         for (const instanceId of [...pending]) {
@@ -292,19 +303,26 @@ export async function main(): Promise<number> {
             log(`stack ${stackName} destroyed and removed`);
         } catch (e) {
             log(`DESTROY FAILED: ${(e as Error).message}`);
-            log(`clean up by hand: pulumi destroy --yes --stack ${stackName} --cwd examples/quickstart && pulumi stack rm --yes ${stackName} --cwd examples/quickstart`);
+            log(`clean up by hand: ${manualCleanup(stackName)}`);
             throw e;
         } finally {
             // pulumi stack rm deletes the stack's config file; a failed run must not leave it in the checkout either.
             fs.rmSync(path.join(WORK_DIR, `Pulumi.${stackName}.yaml`), { force: true });
         }
     })());
+    // The first signal stops every wait and lets the finally below destroy the stack (a Ctrl-C in a
+    // terminal also reaches a running `pulumi up`, which then stops cleanly by itself); a second
+    // one exits at once and says how to clean up by hand.
     const onSignal = (signal: NodeJS.Signals) => {
-        log(`${signal}: destroying the stack before exiting`);
-        cleanup().finally(() => process.exit(130));
+        if (interruption.signal.aborted) {
+            log(`${signal} again: exiting now; the stack ${stackName} may still exist: ${manualCleanup(stackName)}`);
+            process.exit(130);
+        }
+        log(`${signal}: stopping; the stack is destroyed before exiting (a second ${signal} exits at once and leaves it)`);
+        interruption.abort();
     };
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
 
     let results: Result[] = [];
     let failure: unknown;
@@ -334,7 +352,12 @@ export async function main(): Promise<number> {
     const failed = results.filter((r) => !r.ok).length + (failure ? 1 : 0);
     if (failure) process.stdout.write(`  FAIL ${(failure as Error).message ?? String(failure)}\n`);
     process.stdout.write(`${results.length - results.filter((r) => !r.ok).length} passed, ${failed} failed\n`);
+    if (interruption.signal.aborted) return 130;
     return failed === 0 ? 0 : 1;
+}
+
+function manualCleanup(stackName: string): string {
+    return `pulumi destroy --yes --stack ${stackName} --cwd examples/quickstart && pulumi stack rm --yes ${stackName} --cwd examples/quickstart`;
 }
 
 /** failoverFigures() on the quickstart's spec: default health check and failover settings. */
