@@ -3,6 +3,7 @@ import { TYPE_TOKENS } from "../common/tokens";
 import { GROUP_ROLES, GroupRole, ResolvedGroup, ResolvedStackSpec } from "../stack/schema";
 import { groupOperationsFigures } from "../app-group/figures";
 import { alarmDefinitions, alarmFigures } from "../monitoring/alarms";
+import { failoverFigures } from "../failover/schema";
 
 /**
  * The figures `lbstack plan` reports: numbers a user would otherwise work out by hand from the
@@ -169,6 +170,7 @@ export function groupsSection(sections: readonly GroupFigureSection[] = GROUP_FI
 export const STACK_FIGURE_SECTIONS: StackFigureSection[] = [
     groupsSection(),
     { key: "traffic", compute: (context) => trafficShares(routedWeights(context.spec)) },
+    failoverSection(),
     alarmsSection(),
 ];
 
@@ -218,5 +220,33 @@ export function alarmsSection(): StackFigureSection {
     return {
         key: "alarms",
         compute: ({ spec }) => spec.monitoring === false ? [] : alarmFigures(alarmDefinitions(spec.monitoring, { loadBalancerType: spec.loadBalancer.type, groups: spec.groups })),
+    };
+}
+
+/**
+ * `failover`: modeled timing of the failover controller (formulas in failover/schema.ts and the
+ * README): `floorSeconds` = I × N, `failoverSeconds` = N × I + T + P + 5 s, `failbackSeconds` =
+ * H × I + S + 5 s. The top-level numbers are the slower of the two groups (a group's own health
+ * check decides how fast it is seen to fail and to recover); `groups` has each. Absent when
+ * `traffic.failover` is false.
+ */
+export function failoverSection(): StackFigureSection {
+    return {
+        key: "failover",
+        compute: ({ spec }) => {
+            const f = spec.traffic.failover;
+            if (f === false) return undefined;
+            const per = Object.fromEntries(GROUP_ROLES.map((role) => [role, failoverFigures(spec.groups[role].healthCheck, f)])) as Record<GroupRole, ReturnType<typeof failoverFigures>>;
+            const worst = (k: "floorSeconds" | "failoverSeconds" | "failbackSeconds") => Math.max(per.primary[k], per.backup[k]);
+            return {
+                floorSeconds: worst("floorSeconds"),
+                failoverSeconds: worst("failoverSeconds"),
+                failbackSeconds: worst("failbackSeconds"),
+                pollSeconds: f.pollSeconds,
+                settleSeconds: f.settleSeconds,
+                apiAllowanceSeconds: per.primary.apiAllowanceSeconds,
+                groups: Object.fromEntries(GROUP_ROLES.map((role) => [role, { floorSeconds: per[role].floorSeconds, failoverSeconds: per[role].failoverSeconds, failbackSeconds: per[role].failbackSeconds }])),
+            };
+        },
     };
 }
