@@ -13,9 +13,10 @@ import { parseArgs } from "util";
 import { formatIssue } from "../common/validation";
 import { findValidationError, planDiagram, planProject } from "../plan/plan";
 import { renderText } from "../plan/render";
+import { renderPolicy, runPolicyPack } from "../plan/policy";
 
 /** Exit statuses of `lbstack`. */
-export const EXIT = { ok: 0, failure: 1, invalidConfig: 2 } as const;
+export const EXIT = { ok: 0, failure: 1, invalidConfig: 2, policyViolation: 3 } as const;
 
 const USAGE = `Usage: lbstack plan [options]
 
@@ -30,11 +31,13 @@ Options:
   --stack NAME           stack name the program sees (default: from the stack file name, else dev)
   --json                 print the plan as JSON only
   --diagram FILE         write a Mermaid flowchart of the architecture (.md: in a mermaid fence)
+  --policy               run the lbstack-policy pack on the plan; exit 3 on a mandatory violation
   --stack-traces         keep full stack traces while the program runs (slower; by default an
                          error shows only the frame that threw)
   -h, --help             show this help
 
-Exit status: 0 planned, 2 invalid configuration, 1 any other failure.
+Exit status: 0 planned, 2 invalid configuration, 3 a mandatory policy violation (--policy),
+1 any other failure.
 `;
 
 /** Parsed command line. */
@@ -47,6 +50,7 @@ interface Command {
     stack?: string;
     json: boolean;
     diagram?: string;
+    policy: boolean;
     stackTraces: boolean;
 }
 
@@ -66,6 +70,7 @@ function parseCommand(argv: string[]): Command {
                 "stack": { type: "string" },
                 "json": { type: "boolean" },
                 "diagram": { type: "string" },
+                "policy": { type: "boolean" },
                 "stack-traces": { type: "boolean" },
                 "help": { type: "boolean", short: "h" },
             },
@@ -84,6 +89,7 @@ function parseCommand(argv: string[]): Command {
         stack: values.stack,
         json: values.json ?? false,
         diagram: values.diagram,
+        policy: values.policy ?? false,
         stackTraces: values["stack-traces"] ?? false,
     };
 }
@@ -142,8 +148,10 @@ export async function main(argv: string[]): Promise<number> {
             const file = path.resolve(cmd.diagram);
             fs.writeFileSync(file, /\.(md|markdown)$/i.test(file) ? "```mermaid\n" + diagram + "```\n" : diagram);
         }
-        await writeStdout(cmd.json ? JSON.stringify(result.report, null, 2) + "\n" : renderText(result.report, result.run.resources));
-        return EXIT.ok;
+        const policy = cmd.policy ? await runPolicyPack(result.report.resources, result.project.dir) : undefined;
+        const report = policy ? { ...result.report, policy } : result.report;
+        await writeStdout(cmd.json ? JSON.stringify(report, null, 2) + "\n" : renderText(result.report, result.run.resources) + (policy ? renderPolicy(policy) : ""));
+        return policy && policy.mandatory > 0 ? EXIT.policyViolation : EXIT.ok;
     } catch (error) {
         await settle();
         return fail(error);
