@@ -16,22 +16,33 @@ const LABELS: Record<string, string> = {
     drainSeconds: "drain (s)",
 };
 
-/** `scaleOutSeconds` → `scale out (s)`, `fooGiB` → `foo (GiB)`. */
-export function figureLabel(field: string): string {
-    if (LABELS[field]) return LABELS[field];
+const UNITS: Record<string, string> = { Seconds: "s", GiB: "GiB", MiB: "MiB", Percent: "%" };
+
+/**
+ * `scaleOutSeconds` → `scale out (s)`, `fooGiB` → `foo (GiB)`; with `sub`, the sub-field goes
+ * before the unit: (`scaleOutSeconds`, `cold`) → `scale out cold (s)`.
+ */
+export function figureLabel(field: string, sub?: string): string {
+    if (LABELS[field] && sub === undefined) return LABELS[field];
     const unit = /(Seconds|GiB|MiB|Percent)$/.exec(field)?.[1];
     const base = unit ? field.slice(0, -unit.length) : field;
-    const words = base.replace(/([A-Z])/g, " $1").toLowerCase().trim();
-    const units: Record<string, string> = { Seconds: "s", GiB: "GiB", MiB: "MiB", Percent: "%" };
-    return unit ? `${words} (${units[unit]})` : words;
+    const words = [base, sub].filter((w): w is string => w !== undefined)
+        .map((w) => w.replace(/([A-Z])/g, " $1").toLowerCase().trim()).join(" ");
+    return unit ? `${words} (${UNITS[unit]})` : words;
+}
+
+function isRange(value: unknown): value is { min: unknown; max: unknown } {
+    return typeof value === "object" && value !== null && Object.keys(value).length === 2 && "min" in value && "max" in value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A figure value as a table cell: ranges as `min–max`. */
 export function figureCell(value: unknown): string {
-    if (typeof value === "object" && value !== null && "min" in value && "max" in value) {
-        const r = value as { min: unknown; max: unknown };
-        return r.min === r.max ? String(r.min) : `${r.min}–${r.max}`;
-    }
+    if (isRange(value)) return value.min === value.max ? String(value.min) : `${value.min}–${value.max}`;
+    if (value === undefined) return "";
     return typeof value === "string" || typeof value === "number" ? String(value) : JSON.stringify(value);
 }
 
@@ -40,15 +51,48 @@ function table(rows: string[][], indent = "  "): string[] {
     return rows.map((r) => (indent + r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] + 3))).join("")).trimEnd());
 }
 
-/** The figures table of one stack: one row per group field, then the traffic shares, then other sections. */
+/**
+ * `[label, value]` rows of a top-level section: scalars and ranges as they are, objects flattened
+ * (`groups.primary.failoverSeconds` → `groups primary failover (s)`), a list of objects one row per
+ * item, labelled by its `name` when it has one.
+ */
+export function sectionRows(value: unknown, path: string[] = []): [string, string][] {
+    const label = () => path.map((p) => figureLabel(p)).join(" ");
+    if (Array.isArray(value)) {
+        return value.map((item, i) => {
+            if (!isPlainObject(item)) return [`${label()} ${i}`.trim(), figureCell(item)];
+            const { name, ...rest } = item;
+            return [typeof name === "string" ? name : String(i), Object.entries(rest).map(([k, v]) => `${figureLabel(k)} ${figureCell(v)}`).join(", ")];
+        });
+    }
+    if (isPlainObject(value) && !isRange(value)) return Object.entries(value).flatMap(([k, v]) => sectionRows(v, [...path, k]));
+    return [[label(), figureCell(value)]];
+}
+
+/**
+ * The figures of one stack: a table with one row per group field (an object field becomes one
+ * row per sub-field) and the traffic shares, then each other section (`failover`, `alarms`, ...)
+ * under its own heading.
+ */
 export function stackFiguresLines(title: string, f: StackFigures): string[] {
     const roles = ["primary", "backup"] as const;
     const fields = [...new Set(roles.flatMap((r) => Object.keys(f.groups?.[r] ?? {})))];
-    const rows = [[title, ...roles], ...fields.map((k) => [figureLabel(k), ...roles.map((r) => figureCell(f.groups[r]?.[k]))])];
+    const rows = [[title, ...roles]];
+    for (const k of fields) {
+        const values = roles.map((r) => f.groups[r]?.[k]);
+        const sample = values.find((v) => v !== undefined);
+        if (isPlainObject(sample) && !isRange(sample)) {
+            for (const sub of Object.keys(sample)) rows.push([figureLabel(k, sub), ...values.map((v) => figureCell((v as Record<string, unknown> | undefined)?.[sub]))]);
+        } else {
+            rows.push([figureLabel(k), ...values.map(figureCell)]);
+        }
+    }
     if (f.traffic) rows.push(["traffic (%)", ...roles.map((r) => figureCell(f.traffic[r]))]);
     const lines = table(rows, "");
     for (const [key, value] of Object.entries(f)) {
-        if (key !== "groups" && key !== "traffic") lines.push(`${key}: ${JSON.stringify(value)}`);
+        if (key === "groups" || key === "traffic") continue;
+        const section = sectionRows(value);
+        lines.push("", figureLabel(key).replace(/^./, (c) => c.toUpperCase()), ...(section.length > 0 ? table(section) : ["  (none)"]));
     }
     return lines;
 }
