@@ -72,6 +72,7 @@ describe("--config flags", () => {
 
     test("parse Pulumi's path syntax, including quoted keys", () => {
         expect(parseConfigPath('stack.tags["team.name"]')).toEqual(["stack", "tags", "team.name"]);
+        expect(parseConfigPath('["parent.name"].["nested.name"]')).toEqual(["parent.name", "nested.name"]);
         expect(() => parseConfigPath("stack..x")).toThrow(/cannot read the path/);
         expect(() => applyConfigFlag({}, "novalue", "p")).toThrow(/expected key=value/);
     });

@@ -152,6 +152,8 @@ export function parseConfigPath(text: string): (string | number)[] {
             if (out.length > 0) {
                 if (text[i] !== ".") throw bad();
                 i++;
+                // Older Pulumi docs write `["a.b"].["c.d"]`: a dot before a bracket is allowed.
+                if (text[i] === "[") continue;
             }
             const m = /^[^.[\]]+/.exec(text.slice(i));
             if (!m) throw bad();
