@@ -13,11 +13,15 @@ import { routedWeights, trafficShares } from "./figures";
 
 /** The fields of a planned resource the diagram reads. */
 export interface DiagramResource {
+    /** Pulumi type token, e.g. `aws:lb/targetGroup:TargetGroup`. */
     type: string;
+    /** Logical name: shown on the node. */
     name: string;
+    /** The resource's URN: how children find their parent. */
     urn: string;
     /** The parent's URN; null under the stack root. */
     parentUrn: string | null;
+    /** Inputs: the `lbstack:group` tag tells the two target groups and auto-scaling groups apart. */
     inputs: Record<string, unknown>;
 }
 

@@ -65,8 +65,11 @@ export interface PlanReport {
 
 /** A finished plan: the report plus what the text and diagram renderers need. */
 export interface PlanResult {
+    /** What `--json` prints. */
     report: PlanReport;
+    /** The raw mock run: resources with URNs (for the tree and the diagram) and the recorded component specs. */
     run: PlanRun;
+    /** The project that was planned. */
     project: PulumiProject;
 }
 
