@@ -118,6 +118,11 @@ test("one error lists every problem at once", async () => {
     expect(error.message.split("\n")[0]).toBe("LoadBalancedStack: invalid configuration (4 problems):");
 });
 
+test("an out-of-range value gets one line, not a second one from the rules that compare it", async () => {
+    const { lines } = await planInvalid(withPatch(baseArgs(), { primary: { healthCheck: { timeoutSeconds: 400 } } }));
+    expect(lines).toEqual(["primary.healthCheck.timeoutSeconds (400): must be between 2 and 120 seconds"]);
+});
+
 test("missing required fields are named", async () => {
     const { lines } = await planInvalid({ instance: { vcpus: 2 } });
     expect(lines).toEqual(expect.arrayContaining([

@@ -266,7 +266,9 @@ function groupIssues(r: ResolvedStackSpec, role: GroupRole, raw: ParsedGroup, pu
     const hc = g.healthCheck;
     const lbType = r.loadBalancer.type;
     const given = raw.healthCheck ?? {};
-    if (hc.timeoutSeconds >= hc.intervalSeconds) {
+    // Compare only values that are themselves valid: an out-of-range timeout already has its own line.
+    const valid = hc.timeoutSeconds >= 2 && hc.timeoutSeconds <= 120 && hc.intervalSeconds >= 5 && hc.intervalSeconds <= 300;
+    if (valid && hc.timeoutSeconds >= hc.intervalSeconds) {
         const why = given.timeoutSeconds === undefined ? ` (timeoutSeconds defaults to ${hc.timeoutSeconds})` : "";
         push([role, "healthCheck", "timeoutSeconds"], hc.timeoutSeconds, `must be less than intervalSeconds (${hc.intervalSeconds})${why}`);
     }
