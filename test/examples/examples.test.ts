@@ -43,6 +43,7 @@ const RUNS = {
     https: ["https", [`certificateArn=${CERTIFICATE}`]],
     activePassive: ["active-passive", []],
     pinned: ["active-passive", ["pin=backup"]],
+    scheduled: ["scheduled-scaling", []],
 } as const satisfies Record<string, readonly [string, readonly string[]]>;
 
 type Label = keyof typeof RUNS;
@@ -66,10 +67,17 @@ function healthCheckPaths(plan: PlanJson): string[] {
 }
 
 describe("the gallery", () => {
+    test("every example passes every mandatory lbstack policy", () => {
+        const findings = (Object.keys(plans) as Label[]).flatMap((label) =>
+            plans[label].policy.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${label}: ${v.policyName} on ${v.resourceName}`));
+        expect(findings).toEqual([]);
+        expect(Object.keys(plans).length).toBeGreaterThanOrEqual(6);
+    });
+
     test("every example is a self-contained Pulumi project: Pulumi.yaml (nodejs), index.ts, package.json, tsconfig.json, README.md", () => {
         const examples = fs.readdirSync(EXAMPLES).filter((d) => fs.existsSync(path.join(EXAMPLES, d, "Pulumi.yaml")));
         const planned = new Set(Object.values(RUNS).map(([name]) => name));
-        expect(examples.filter((e) => e !== "github-actions" && e !== "scheduled-scaling").sort()).toEqual([...planned].sort());
+        expect(examples.filter((e) => e !== "github-actions").sort()).toEqual([...planned].sort());
         for (const name of planned) {
             const dir = path.join(EXAMPLES, name);
             for (const file of ["index.ts", "package.json", "tsconfig.json", "README.md"]) expect(fs.existsSync(path.join(dir, file))).toBe(true);

@@ -14,14 +14,16 @@ export interface PlanJson {
     outputs: Record<string, unknown>;
     figures: Record<string, any>;
     warnings: { message?: string }[];
+    /** The lbstack-policy findings (every example is planned with `--policy`). */
+    policy: { mandatory: number; violations: { policyName: string; enforcementLevel: string; resourceName: string; message: string }[] };
 }
 
 /**
- * Runs `lbstack plan --dir examples/<name> --json` (plus `--config` flags) in a child process,
+ * Runs `lbstack plan --dir examples/<name> --json --policy` (plus `--config` flags) in a child process,
  * the way a user would, and parses its report. Rejects with the CLI's stderr on a non-zero exit.
  */
 export function planExample(name: string, config: string[] = []): Promise<PlanJson> {
-    const args = [CLI, "plan", "--dir", path.join(EXAMPLES, name), "--json", ...config.flatMap((c) => ["--config", c])];
+    const args = [CLI, "plan", "--dir", path.join(EXAMPLES, name), "--json", "--policy", ...config.flatMap((c) => ["--config", c])];
     return new Promise((resolve, reject) => {
         execFile(process.execPath, args, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
             if (error) {
