@@ -10,26 +10,66 @@ import {
     cpuTargetTrackingArgs, predictiveArgs, requestsTargetTrackingArgs, scheduledActionArgs, stepAlarmArgs, stepDirections, stepPolicyArgs,
 } from "./scaling";
 
-/** Per-child escape hatches of {@link AppGroup}. */
+/**
+ * Per-child escape hatches of {@link AppGroup}. Each changes the args (or options) of one kind of
+ * child before it is registered; `${name}` in the names below is the component's name (in a
+ * `LoadBalancedStack`, `${stack}-primary` or `${stack}-backup`: one transform applies to both
+ * groups). Default: none, every child gets lbstack's args.
+ */
 export interface AppGroupTransforms {
+    /**
+     * The instances' security group, `${name}-sg` (its rules are separate resources: see
+     * `ingressRule` and `egressRule`).
+     * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html
+     */
     securityGroup?: Transform<aws.ec2.SecurityGroupArgs>;
+    /**
+     * The instances' ingress rules from the load balancer's security group: `${name}-app-from-lb`
+     * (the application port) and, when the health check uses another port, `${name}-health-from-lb`.
+     */
     ingressRule?: Transform<aws.vpc.SecurityGroupIngressRuleArgs>;
+    /**
+     * Every egress rule the group creates: the instances' outbound rule `${name}-egress` (TCP 443 to
+     * anywhere, or all traffic with `allowAllEgress`) and, on the load balancer's security group,
+     * `${name}-lb-to-app` and (when the health check uses another port) `${name}-lb-to-health`.
+     */
     egressRule?: Transform<aws.vpc.SecurityGroupEgressRuleArgs>;
+    /**
+     * The instance role, `${name}-role` (EC2 may assume it; AmazonSSMManagedInstanceCore is attached
+     * by the separate `${name}-ssm`, which has no transform).
+     * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html
+     */
     instanceRole?: Transform<aws.iam.RoleArgs>;
+    /** The instance profile that hands the role to the instances, `${name}-profile`. */
     instanceProfile?: Transform<aws.iam.InstanceProfileArgs>;
+    /**
+     * The launch template compiled from the instance spec, `${name}-lt`. A change starts an instance
+     * refresh (a rolling replacement) of the group.
+     * https://docs.aws.amazon.com/autoscaling/ec2/userguide/launch-templates.html
+     */
     launchTemplate?: Transform<aws.ec2.LaunchTemplateArgs>;
+    /**
+     * The auto-scaling group, `${name}-asg`. Pulumi ignores later changes to `desiredCapacity`
+     * (scaling policies and the failover controller own it), so a transform of it applies at creation only.
+     * https://docs.aws.amazon.com/autoscaling/ec2/userguide/auto-scaling-groups.html
+     */
     autoScalingGroup?: Transform<aws.autoscaling.GroupArgs>;
-    /** Target tracking, predictive and step scaling policies. */
+    /**
+     * Target tracking, predictive and step scaling policies: `${name}-cpu-target`,
+     * `${name}-requests-target`, `${name}-predictive`, `${name}-step-out` and `${name}-step-in`
+     * (each only when its `scaling` field turns it on).
+     */
     scalingPolicy?: Transform<aws.autoscaling.PolicyArgs>;
-    /** The scheduled actions of `scaling.schedule`. */
+    /** The scheduled actions of `scaling.schedule`, `${name}-schedule-${i}` (`i`: the action's index). */
     scheduledAction?: Transform<aws.autoscaling.ScheduleArgs>;
-    /** The alarms that trigger step scaling. */
+    /** The alarms that trigger step scaling, `${name}-step-out-alarm` and `${name}-step-in-alarm`. */
     stepScalingAlarm?: Transform<aws.cloudwatch.MetricAlarmArgs>;
 }
 
 export interface AppGroupArgs {
     /** The validated group spec (see `parseStackSpec`). */
     spec: ResolvedGroup;
+    /** The VPC of the instances' security group: the load balancer's VPC, since the rules reference its security group. Required. */
     vpcId: pulumi.Input<string>;
     /** Private subnets for the instances. */
     subnetIds: pulumi.Input<pulumi.Input<string>[]>;
@@ -43,7 +83,14 @@ export interface AppGroupArgs {
     targetGroupArnSuffix?: pulumi.Input<string>;
     /** Names of the CloudWatch alarms that stop an instance refresh; required when `deploy.rollbackOnAlarm` is true (at most 10). */
     rollbackAlarmNames?: pulumi.Input<string>[];
+    /**
+     * Tags on every child that takes tags: the security group and its rules, the instance role and
+     * profile, the launch template (and through it each instance and volume), the auto-scaling
+     * group (propagated at launch, plus `lbstack:group`) and the step scaling alarms. `Name` is
+     * always the component's name. Default: none beyond `Name`.
+     */
     tags?: Record<string, string>;
+    /** Per-child escape hatches (see {@link AppGroupTransforms}). Default: none. */
     transform?: AppGroupTransforms;
 }
 

@@ -21,29 +21,71 @@ export function controllerRuntimeDir(): string {
 /** Heartbeat of the terminate lifecycle hook: long enough to wait behind a running poll (≤ 60 s) and move traffic. */
 export const LIFECYCLE_HEARTBEAT_SECONDS = 300;
 
+/**
+ * Per-child escape hatches of {@link FailoverController}. Each changes the args (or options) of
+ * one kind of child before it is registered; `${name}` in the names below is the component's name
+ * (in a `LoadBalancedStack`, `${stack}-failover`). Default: none, every child gets lbstack's args.
+ */
 export interface FailoverControllerTransforms {
+    /**
+     * The controller Lambda, `${name}-function` (arm64, Node.js 22, 128 MB, 60 s timeout, reserved
+     * concurrency 1: one run at a time).
+     * https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+     */
     function?: Transform<aws.lambda.FunctionArgs>;
+    /**
+     * The Lambda's execution role, `${name}-role`. Its inline policy `${name}-policy` (write access to
+     * this stack's listener, rules, groups and state parameter only) has no transform.
+     * https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
+     */
     functionRole?: Transform<aws.iam.RoleArgs>;
+    /**
+     * The EventBridge Scheduler schedule that starts the Lambda every minute, `${name}-schedule`.
+     * https://docs.aws.amazon.com/scheduler/latest/UserGuide/what-is-scheduler.html
+     */
     schedule?: Transform<aws.scheduler.ScheduleArgs>;
+    /**
+     * The terminate lifecycle hooks, `${name}-primary-terminate` and `${name}-backup-terminate`
+     * (heartbeat {@link LIFECYCLE_HEARTBEAT_SECONDS} s, default result CONTINUE).
+     * https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html
+     */
     lifecycleHook?: Transform<aws.autoscaling.LifecycleHookArgs>;
+    /**
+     * The backstop alarms that also start the Lambda when a target group has no healthy host
+     * (HealthyHostCount minimum below 1 for one 60 s period), `${name}-primary-no-healthy` and
+     * `${name}-backup-no-healthy`. The `${name}-stopped` alarm has no transform.
+     * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+     */
     backstopAlarm?: Transform<aws.cloudwatch.MetricAlarmArgs>;
 }
 
+/** The args of {@link FailoverController}; `LoadBalancedStack` fills them in from its spec and children. */
 export interface FailoverControllerArgs {
+    /** The validated `traffic.failover` settings with every default filled in (see `FailoverSpecSchema`). */
     failover: ResolvedFailover;
     /** Configured weights and pin (the controller's input; it alone writes the live routing). */
     weights: Record<GroupRole, number>;
+    /** The group all traffic is pinned to (`traffic.pin`): the controller then makes no failover, failback or capacity change. Default: none. */
     pin?: GroupRole;
+    /** The two groups' validated specs: the controller reads each one's `capacity` (desired and max) to scale out the survivor. */
     groups: ResolvedStackSpec["groups"];
+    /** The listener whose default action the controller rewrites (the only listener its role may modify). */
     listenerArn: pulumi.Input<string>;
+    /** `arnSuffix` of the load balancer: the `LoadBalancer` dimension of the backstop alarms. */
     loadBalancerArnSuffix: pulumi.Input<string>;
+    /** Each group's target group: `arn` (whose target health the controller polls) and `arnSuffix` (the backstop alarm's `TargetGroup` dimension). */
     targetGroups: Record<GroupRole, { arn: pulumi.Input<string>; arnSuffix: pulumi.Input<string> }>;
+    /** The listener rules of `routes` and the group each forwards to: the controller rewrites their actions too. Empty when there are no routes. */
     routes: { ruleArn: pulumi.Input<string>; target: GroupRole }[];
+    /** Each group's auto-scaling group: `name` (scaling, lifecycle hooks and events) and `arn` (what the controller's role may scale and complete lifecycle actions on). */
     autoScalingGroups: Record<GroupRole, { name: pulumi.Input<string>; arn: pulumi.Input<string> }>;
-    /** SNS topic for "the controller stopped" alarms (optional). */
+    /** SNS topic for the backstop alarms and the "controller stopped" alarm. Default: none (the alarms notify no one). */
     alarmTopicArn?: pulumi.Input<string>;
+    /** Which metrics the backstop alarms read: `AWS/ApplicationELB` or `AWS/NetworkELB`. */
     loadBalancerType: "application" | "network";
+    /** Tags on every child that takes tags (state parameter, log group, roles, function, alarms, event rules). Default: none. */
     tags?: Record<string, string>;
+    /** Per-child escape hatches (see {@link FailoverControllerTransforms}). Default: none. */
     transform?: FailoverControllerTransforms;
 }
 

@@ -6,14 +6,50 @@ import type { GroupRole, ResolvedGroup, ResolvedLoadBalancer, ResolvedRoute } fr
 import { listenerPorts, loadBalancerArgs, ruleConditions, targetGroupArgs, weightedForward } from "./args";
 import { LOAD_BALANCER_DEFAULTS } from "./schema";
 
-/** Per-child escape hatches of {@link LoadBalancer}. */
+/**
+ * Per-child escape hatches of {@link LoadBalancer}. Each changes the args (or options) of one kind
+ * of child before it is registered; `${name}` in the names below is the component's name (in a
+ * `LoadBalancedStack`, `${stack}-lb`). Default: none, every child gets lbstack's args.
+ */
 export interface LoadBalancerTransforms {
+    /**
+     * The load balancer (`aws.lb.LoadBalancer`, application or network), `${name}-lb`.
+     * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html
+     */
     loadBalancer?: Transform<aws.lb.LoadBalancerArgs>;
+    /**
+     * The load balancer's security group, `${name}-sg` (its rules are separate resources: see
+     * `ingressRule`). In a `LoadBalancedStack` this is `loadBalancerSecurityGroup`: the stack's
+     * `securityGroup` changes the instances' groups.
+     * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html
+     */
     securityGroup?: Transform<aws.ec2.SecurityGroupArgs>;
+    /**
+     * The ingress rules of the load balancer's security group: one per listener port and allowed
+     * CIDR, `${name}-listener-in-${i}` and, with `listener.redirectHttpToHttps`, `${name}-redirect-in-${i}`
+     * (`i`: the CIDR's index in `allowedCidrs` or the default sources). In a `LoadBalancedStack` this
+     * is `loadBalancerIngressRule`: the stack's `ingressRule` changes the instances' rules.
+     */
     ingressRule?: Transform<aws.vpc.SecurityGroupIngressRuleArgs>;
+    /**
+     * Both target groups, `${name}-primary` and `${name}-backup` (the name tells them apart).
+     * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html
+     */
     targetGroup?: Transform<aws.lb.TargetGroupArgs>;
+    /**
+     * The listener with the weighted forward action, `${name}-listener`. When the failover
+     * controller owns routing, Pulumi ignores later changes to `defaultActions`, so a transform of
+     * them applies at creation only.
+     * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html
+     */
     listener?: Transform<aws.lb.ListenerArgs>;
+    /** The HTTP port 80 listener that redirects to HTTPS, `${name}-redirect`; exists only with `listener.redirectHttpToHttps`. */
     redirectListener?: Transform<aws.lb.ListenerArgs>;
+    /**
+     * The listener rules of `routes`, `${name}-route-${i}` (`i`: the route's index in `routes`).
+     * When the failover controller owns routing, Pulumi ignores later changes to `actions`.
+     * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html
+     */
     rule?: Transform<aws.lb.ListenerRuleArgs>;
 }
 
@@ -44,7 +80,13 @@ export interface LoadBalancerArgs {
      * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
      */
     accessLogs?: { bucket: pulumi.Input<string>; prefix: string; dependsOn?: pulumi.Resource[] };
+    /**
+     * Tags on every child that takes tags: the security group (plus `Name`: the component's name),
+     * its ingress rules, the load balancer, the target groups (plus `lbstack:group`), the listeners
+     * and the rules (plus `lbstack:route-target`). Default: none.
+     */
     tags?: Record<string, string>;
+    /** Per-child escape hatches (see {@link LoadBalancerTransforms}). Default: none. */
     transform?: LoadBalancerTransforms;
 }
 

@@ -9,18 +9,28 @@ import { dashboardBody, dashboardName } from "./dashboard";
 import type { ResolvedMonitoring } from "./schema";
 import { alarmTopicPolicy, topicKeyPolicy } from "./topic";
 
-/** Per-child escape hatches of {@link Monitoring}. */
+/**
+ * Per-child escape hatches of {@link Monitoring}. Each changes the args (or options) of one kind of
+ * child before it is registered; `${name}` in the names below is the component's name (in a
+ * `LoadBalancedStack`, `${stack}-monitoring`). Default: none, every child gets lbstack's args.
+ */
 export interface MonitoringTransforms {
-    /** The SNS topic alarms publish to. */
+    /** The SNS topic alarms publish to, `${name}-topic`. */
     alarmTopic?: Transform<aws.sns.TopicArgs>;
-    /** The KMS key that encrypts the topic. */
+    /** The KMS key that encrypts the topic, `${name}-topic-key`. */
     alarmTopicKey?: Transform<aws.kms.KeyArgs>;
-    /** Every CloudWatch alarm of the component (the name tells them apart). */
+    /** Every CloudWatch alarm of the component, `${name}-${id}` (`5xx-rate`, `p99-latency`, `primary-unhealthy-hosts`, ...: the name tells them apart). */
     alarm?: Transform<aws.cloudwatch.MetricAlarmArgs>;
+    /**
+     * The CloudWatch dashboard, `${name}-dashboard`; exists only with `dashboard: true` (the default).
+     * Its `dashboardName` is `<project>-<stack>-<name>` (characters other than letters, digits, `_` and
+     * `-` become `-`; at most 255), since dashboard names are unique per account.
+     * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Dashboards.html
+     */
     dashboard?: Transform<aws.cloudwatch.DashboardArgs>;
-    /** The access-log bucket (its settings are separate resources). */
+    /** The access-log bucket, `${name}-access-logs` (its settings are separate resources). */
     accessLogBucket?: Transform<aws.s3.BucketArgs>;
-    /** The EventBridge rule for failed instance refreshes. */
+    /** The EventBridge rule for failed instance refreshes, `${name}-refresh-failed`. */
     refreshFailedRule?: Transform<aws.cloudwatch.EventRuleArgs>;
 }
 
@@ -33,6 +43,7 @@ export interface MonitoringArgs {
     loadBalancerType: "application" | "network";
     /** Configured weights and pin, shown on the dashboard. */
     weights: Record<GroupRole, number>;
+    /** The group all traffic is pinned to (`traffic.pin`): the dashboard's text says so. Default: none. */
     pin?: GroupRole;
     /**
      * Whether the failover controller runs: its backstop alarm already tells a human when a group
@@ -48,7 +59,9 @@ export interface MonitoringArgs {
      * with `pulumi.deferredOutput()`, as `LoadBalancedStack` does.
      */
     loadBalancerArnSuffix: pulumi.Input<string>;
+    /** `arnSuffix` of each group's target group: the `TargetGroup` dimension of the per-group alarms and dashboard metrics. An Input, like `loadBalancerArnSuffix`. */
     targetGroupArnSuffixes: Record<GroupRole, pulumi.Input<string>>;
+    /** Each group's auto-scaling group name: the failed-refresh rule's event pattern and the dashboard's group metrics. An Input, like `loadBalancerArnSuffix`. */
     autoScalingGroupNames: Record<GroupRole, pulumi.Input<string>>;
     /** Tags on every child that takes tags. */
     tags?: Record<string, string>;

@@ -84,7 +84,17 @@ export const MonitoringSpecSchema = z.union([
          * must confirm the subscription). Default: none (the topic exists; subscribe later).
          */
         notify: z.strictObject({
+            /**
+             * Email addresses, each an SNS email subscription (`<monitoring>-email-<i>`) that stays
+             * pending until the recipient confirms it from the mail AWS sends. Default: none.
+             * https://docs.aws.amazon.com/sns/latest/dg/sns-email-notifications.html
+             */
             emails: z.array(email).optional(),
+            /**
+             * `https://` URLs, each an SNS HTTPS subscription (`<monitoring>-https-<i>`); the endpoint must
+             * confirm it by visiting the SubscribeURL SNS posts. Plain `http://` is refused. Default: none.
+             * https://docs.aws.amazon.com/sns/latest/dg/sns-http-https-endpoint-as-subscriber.html
+             */
             httpsEndpoints: z.array(httpsUrl).optional(),
         }).optional(),
         /**

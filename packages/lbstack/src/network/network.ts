@@ -10,8 +10,20 @@ const NAT_STRATEGY = { "single": "Single", "one-per-az": "OnePerAz", "none": "No
 export interface NetworkArgs {
     /** The validated network spec (see `parseStackSpec`). */
     spec: ResolvedNetwork;
+    /**
+     * Tags of the awsx VPC lbstack creates (plus `Name`: the component's name). An existing VPC
+     * (`network.vpcId`) is never changed, so they are unused there. Default: none beyond `Name`.
+     */
     tags?: Record<string, string>;
-    transform?: { vpc?: Transform<awsx.ec2.VpcArgs> };
+    /** Per-child escape hatches. Default: none. */
+    transform?: {
+        /**
+         * The awsx VPC, `${name}-vpc` (in a `LoadBalancedStack`, `${stack}-network-vpc`); only when
+         * lbstack creates the VPC. Changes to the resource options are not applied.
+         * https://docs.aws.amazon.com/vpc/latest/userguide/what-is-amazon-vpc.html
+         */
+        vpc?: Transform<awsx.ec2.VpcArgs>;
+    };
 }
 
 /** A new awsx VPC (public and private subnets per AZ, NAT gateways) or the user's own VPC and subnets. */
