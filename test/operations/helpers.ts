@@ -1,5 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
 import { LoadBalancedStack, LoadBalancedStackArgs } from "../../packages/lbstack/src";
+import { runWithMocks } from "../../packages/lbstack/src/plan/mock-runtime";
 
 /**
  * A deploy-like mock run for the operations tests: every lookup and computed output gets a
@@ -57,53 +57,15 @@ function answer(token: string, inputs: Record<string, any>): Record<string, unkn
 
 /** Builds one LoadBalancedStack named "app" and returns what was registered. */
 export async function deployStack(args: LoadBalancedStackArgs): Promise<OpsResource[]> {
-    const resources: OpsResource[] = [];
-    const byUrn = new Map<string, OpsResource>();
-    const pendingDeps = new Map<OpsResource, string[]>();
-    await pulumi.runtime.setMocks({
-        newResource(a) {
-            const r = resources.find((x) => x.type === a.type && x.name === a.name);
-            if (r) r.inputs = a.inputs;
-            return { id: `${a.name}-id`, state: a.custom ? state(a.type, a.name, a.inputs) : {} };
-        },
-        call: (a) => answer(a.token, a.inputs),
-    }, "lbstack", "test", false);
-
-    const monitor = pulumi.runtime.getMonitor() as any;
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: any) => {
-        const parentUrn: string = req.getParent();
-        const entry: OpsResource = {
-            type: req.getType(),
-            name: req.getName(),
-            parent: parentUrn && !parentUrn.includes("::pulumi:pulumi:Stack::") ? parentUrn.slice(parentUrn.lastIndexOf("::") + 2) : null,
-            inputs: {},
-            ignoreChanges: req.getIgnorechangesList(),
-            dependsOn: [],
-        };
-        if (entry.type !== "pulumi:pulumi:Stack") {
-            resources.push(entry);
-            pendingDeps.set(entry, req.getDependenciesList());
-        }
-        return register(req, (err: unknown, resp: any) => {
-            if (resp && entry.type !== "pulumi:pulumi:Stack") byUrn.set(resp.getUrn(), entry);
-            callback(err, resp);
-        });
-    };
-
-    let failure: unknown;
-    await pulumi.runtime.runInPulumiStack(async () => {
-        try {
-            new LoadBalancedStack("app", args);
-        } catch (e) {
-            failure = e;
-        }
-        return undefined;
+    const run = await runWithMocks(() => { new LoadBalancedStack("app", args); }, {
+        project: "lbstack", stack: "test", preview: false,
+        state: (type, name, inputs) => state(type, name, inputs),
+        answer: (token, inputs) => answer(token, inputs),
     });
-    await pulumi.runtime.disconnect();
-    if (failure) throw failure;
-    for (const [entry, urns] of pendingDeps) entry.dependsOn = urns.map((u) => byUrn.get(u)?.name ?? u);
-    return resources;
+    return run.resources.map((r) => ({
+        type: r.type, name: r.name, parent: r.parent, inputs: r.inputs as Record<string, any>,
+        ignoreChanges: r.options.ignoreChanges ?? [], dependsOn: r.dependsOn ?? [],
+    }));
 }
 
 export function byType(resources: OpsResource[], type: string): OpsResource[] {

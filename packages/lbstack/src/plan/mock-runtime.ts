@@ -21,6 +21,8 @@ export interface PlannedResource {
     inputs: Record<string, unknown>;
     /** Resource options that change what a deploy does. */
     options: { ignoreChanges?: string[]; protect?: boolean; deleteBeforeReplace?: boolean; remote?: boolean };
+    /** Logical names of the resources this one waits for (dependsOn and the outputs in its inputs). */
+    dependsOn?: string[];
 }
 
 /** A data-source call the program made (a lookup answered by the mocks). */
@@ -49,6 +51,13 @@ export interface MockRuntimeOptions {
      * `arn:mock:<type>/<name>`) so they can check how resources are wired together.
      */
     preview?: boolean;
+    /**
+     * Outside preview only: the state (outputs) to return for a resource instead of the stable
+     * fakes, e.g. realistic ARN suffixes; undefined keeps the default.
+     */
+    state?: (type: string, name: string, inputs: Record<string, any>) => Record<string, unknown> | undefined;
+    /** Answers a lookup instead of the defaults (which answer what only AWS knows as unknown); undefined keeps the default. */
+    answer?: (token: string, inputs: Record<string, any>) => Record<string, unknown> | undefined;
 }
 
 /**
@@ -123,6 +132,7 @@ export async function runWithMocks(program: () => unknown, options: MockRuntimeO
     const calls: PlannedCall[] = [];
     const byKey = new Map<string, PlannedResource>();
     const preview = options.preview ?? true;
+    const dependencyUrns = new Map<PlannedResource, string[]>();
     planRegistry().length = 0;
 
     await pulumi.runtime.setMocks({
@@ -132,6 +142,8 @@ export async function runWithMocks(program: () => unknown, options: MockRuntimeO
             if (r) r.inputs = markUnknowns(args.inputs) as Record<string, unknown>;
             // In preview, return no outputs beyond the inputs: every computed output is unknown.
             if (preview) return { id: undefined as any, state: args.custom ? args.inputs : {} };
+            const custom = options.state?.(args.type, args.name, args.inputs);
+            if (custom !== undefined) return { id: `${args.name}-id`, state: custom };
             const fake = { arn: `arn:mock:${args.type}/${args.name}`, name: args.inputs.name ?? args.name, latestVersion: 1, dnsName: `${args.name}.mock.elb.amazonaws.com` };
             if (args.type === "awsx:ec2:Vpc") {
                 const azs = Number(args.inputs.numberOfAvailabilityZones ?? 3);
@@ -142,7 +154,7 @@ export async function runWithMocks(program: () => unknown, options: MockRuntimeO
         },
         call(args) {
             calls.push({ token: args.token, inputs: markUnknowns(args.inputs) as Record<string, unknown> });
-            return answerCall(args.token, args.inputs);
+            return options.answer?.(args.token, args.inputs) ?? answerCall(args.token, args.inputs);
         },
     }, project, stack, preview);
     pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
@@ -171,6 +183,7 @@ export async function runWithMocks(program: () => unknown, options: MockRuntimeO
         if (type !== "pulumi:pulumi:Stack") {
             resources.push(entry);
             byKey.set(`${type}::${name}`, entry);
+            dependencyUrns.set(entry, req.getDependenciesList());
         }
         return register(req, (err: unknown, resp: any) => {
             if (resp) entry.urn = resp.getUrn();
@@ -194,6 +207,8 @@ export async function runWithMocks(program: () => unknown, options: MockRuntimeO
     });
     await pulumi.runtime.disconnect();
     if (failure) throw failure.error;
+    const byUrn = new Map(resources.map((r) => [r.urn, r.name]));
+    for (const [entry, urns] of dependencyUrns) entry.dependsOn = urns.map((u) => byUrn.get(u) ?? u);
     let outputs: Record<string, unknown> = {};
     if (exported && typeof exported === "object") {
         outputs = markUnknowns(await resolveDeep(exported)) as Record<string, unknown>;
