@@ -1,4 +1,4 @@
-import { LoadBalancedStack, LoadBalancedStackArgs, LbstackValidationError } from "../../packages/lbstack/src";
+import { LoadBalancedStack, LoadBalancedStackArgs, LoadBalancedStackSpec, LbstackValidationError, parseStackSpec } from "../../packages/lbstack/src";
 import { PlannedResource, PlanRun, runWithMocks } from "../../packages/lbstack/src/plan/mock-runtime";
 
 /** The smallest valid spec; tests change one thing at a time. */
@@ -36,6 +36,11 @@ export async function planInvalid(args: unknown): Promise<{ lines: string[]; err
     });
     if (!LbstackValidationError.is(caught)) throw new Error(`expected a validation error, got ${String(caught)}`);
     return { lines: caught.message.split("\n").slice(1).map((l) => l.replace(/^\s+- /, "")), error: caught, resources: run.resources };
+}
+
+/** The resolved spec of the smallest valid stack with top-level fields replaced by `overrides`. */
+export function resolvedSpec(overrides: Partial<LoadBalancedStackSpec> = {}) {
+    return parseStackSpec({ ...baseArgs(), ...overrides });
 }
 
 export function ofType(resources: PlannedResource[], type: string): PlannedResource[] {

@@ -1,17 +1,11 @@
-import { LoadBalancedStackSpec, parseStackSpec } from "../../packages/lbstack/src/stack/schema";
+import { resolvedSpec } from "../helpers/stack";
+import type { LoadBalancedStackSpec } from "../../packages/lbstack/src/stack/schema";
 import { TYPE_TOKENS } from "../../packages/lbstack/src/common/tokens";
 import {
     GROUP_FIGURE_SECTIONS, GroupFigureSection, groupsSection, planFigures, STACK_FIGURE_SECTIONS, StackFigureSection, stackFigures, trafficShares,
 } from "../../packages/lbstack/src/plan/figures";
 
-function spec(overrides: Partial<LoadBalancedStackSpec> = {}) {
-    return parseStackSpec({
-        instance: { vcpus: 2, memoryGiB: 4 },
-        primary: { capacity: { min: 2, max: 6 } },
-        backup: { capacity: { min: 1, max: 3 } },
-        ...overrides,
-    });
-}
+const spec = resolvedSpec;
 
 function figures(overrides: Partial<LoadBalancedStackSpec> = {}) {
     return stackFigures({ name: "app", spec: spec(overrides), components: [] });

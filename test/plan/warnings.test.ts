@@ -1,14 +1,7 @@
-import { LoadBalancedStackSpec, parseStackSpec } from "../../packages/lbstack/src/stack/schema";
+import { resolvedSpec } from "../helpers/stack";
 import { formatWarning, stackWarnings } from "../../packages/lbstack/src/plan/warnings";
 
-function spec(overrides: Partial<LoadBalancedStackSpec> = {}) {
-    return parseStackSpec({
-        instance: { vcpus: 2, memoryGiB: 4 },
-        primary: { capacity: { min: 2, max: 6 } },
-        backup: { capacity: { min: 1, max: 3 } },
-        ...overrides,
-    });
-}
+const spec = resolvedSpec;
 
 describe("plan warnings", () => {
     test("the defaults: one NAT gateway, no deletion protection, a world-open plain HTTP listener", () => {
