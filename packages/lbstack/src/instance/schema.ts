@@ -99,8 +99,10 @@ export const INSTANCE_DEFAULTS = {
     detailedMonitoring: true,
 } as const;
 
-type Range = { min: number; max?: number };
-type ParsedInstance = z.output<typeof InstanceSpecSchema>;
+/** An attribute range of a resolved instance spec: at least `min`, at most `max` when given (unit of the field that holds it). */
+export type Range = { min: number; max?: number };
+/** An instance spec as zod parsed it, before {@link resolveInstance} fills in the defaults. */
+export type ParsedInstance = z.output<typeof InstanceSpecSchema>;
 
 /** A validated instance spec with every default filled in. */
 export interface ResolvedInstance {
