@@ -10,9 +10,7 @@
  * `lbstack plan --stack-config Pulumi.<stack>.yaml` shows what a config builds, without AWS.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { LoadBalancedStack, LoadBalancedStackArgs } from "lbstack";
-// Deep import: the demo server is part of this project, not of the library's public API.
-import { demoUserData } from "lbstack/dist/demo/user-data";
+import { LoadBalancedStack, LoadBalancedStackArgs, demoUserData } from "lbstack";
 
 /** What you get with no config: 2 vCPU / 4 GiB instances, 2–6 primary, 1–3 backup, 90/10. */
 const DEFAULT_STACK: LoadBalancedStackArgs = {

@@ -9,8 +9,7 @@
  *   for maintenance. `pulumi config rm pin` hands control back to the controller.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { LoadBalancedStack } from "lbstack";
-import { demoUserData } from "lbstack/dist/demo/user-data";
+import { LoadBalancedStack, demoUserData } from "lbstack";
 
 const config = new pulumi.Config();
 const pin = config.get("pin") as "primary" | "backup" | undefined;

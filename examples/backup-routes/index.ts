@@ -6,8 +6,7 @@
  * (AND). Two routes to the same group make an OR: a request under /backup/ or with the header
  * goes to the backup group.
  */
-import { LoadBalancedStack } from "lbstack";
-import { demoUserData } from "lbstack/dist/demo/user-data";
+import { LoadBalancedStack, demoUserData } from "lbstack";
 
 const stack = new LoadBalancedStack("app", {
     instance: { vcpus: 2, memoryGiB: 4 },

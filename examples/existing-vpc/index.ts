@@ -12,8 +12,7 @@
  * `lbstack plan`; `pulumi up` refuses them.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { LoadBalancedStack } from "lbstack";
-import { demoUserData } from "lbstack/dist/demo/user-data";
+import { LoadBalancedStack, demoUserData } from "lbstack";
 
 const PLACEHOLDERS = {
     vpcId: "vpc-0123456789abcdef0",

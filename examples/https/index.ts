@@ -10,8 +10,7 @@
  *   (TLS 1.3 and 1.2); `ELBSecurityPolicy-TLS13-1-3-2021-06` accepts TLS 1.3 only.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { LoadBalancedStack } from "lbstack";
-import { demoUserData } from "lbstack/dist/demo/user-data";
+import { LoadBalancedStack, demoUserData } from "lbstack";
 
 const PLACEHOLDER_CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000";
 

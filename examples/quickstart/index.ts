@@ -7,10 +7,8 @@
  * Linux 2023. The instances run lbstack's demo web server, so the URL answers right away with
  * the group and instance that served each request.
  */
-import { LoadBalancedStack } from "lbstack";
-// Deep import: the demo server ships with lbstack but is not part of its API. Replace it with
-// your application's user data.
-import { demoUserData } from "lbstack/dist/demo/user-data";
+// demoUserData is lbstack's demo web server: replace it with your application's user data.
+import { LoadBalancedStack, demoUserData } from "lbstack";
 
 const stack = new LoadBalancedStack("app", {
     instance: { vcpus: 2, memoryGiB: 4 },

@@ -7,8 +7,7 @@
  * A warm pool needs exactly one pinned instance type (AWS refuses it with a mixed-instances
  * policy), hence `instanceTypes: ["m7i.large"]`.
  */
-import { LoadBalancedStack } from "lbstack";
-import { demoUserData } from "lbstack/dist/demo/user-data";
+import { LoadBalancedStack, demoUserData } from "lbstack";
 
 const timeZone = "Europe/Paris";
 

@@ -13,8 +13,7 @@
  * - `promoted`: `true` once the canary has won. Default `false`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { InstanceSpec, LoadBalancedStack } from "lbstack";
-import { demoUserData } from "lbstack/dist/demo/user-data";
+import { InstanceSpec, LoadBalancedStack, demoUserData } from "lbstack";
 
 type Image = NonNullable<InstanceSpec["image"]>;
 
