@@ -72,18 +72,18 @@ describe("reading the demo server and timing the change", () => {
 });
 
 describe("the modeled figures", () => {
-    const fallback = () => ({ floorSeconds: 20, failoverSeconds: 35, failbackSeconds: 55, pollSeconds: 5 });
+    const fallback = () => ({ floorSeconds: 20, failoverSeconds: 38, failbackSeconds: 71, pollGapSeconds: 8 });
 
-    test("come from the plan's figures.failover: the primary's own entry, with the stack-wide poll period", () => {
+    test("come from the plan's figures.failover: the primary's own entry, with the stack-wide poll gap", () => {
         const failover = {
-            floorSeconds: 20, failoverSeconds: 35, failbackSeconds: 55, pollSeconds: 5, settleSeconds: 30, apiAllowanceSeconds: 5,
-            groups: { primary: { floorSeconds: 10, failoverSeconds: 22, failbackSeconds: 45 }, backup: { floorSeconds: 20, failoverSeconds: 35, failbackSeconds: 55 } },
+            floorSeconds: 20, failoverSeconds: 38, failbackSeconds: 71, pollSeconds: 5, pollGapSeconds: 8, settleSeconds: 30, apiAllowanceSeconds: 5,
+            groups: { primary: { floorSeconds: 10, failoverSeconds: 25, failbackSeconds: 61 }, backup: { floorSeconds: 20, failoverSeconds: 38, failbackSeconds: 71 } },
         };
         expect(modeledTiming({ failover }, fallback)).toEqual({
-            floorSeconds: 10, failoverSeconds: 22, failbackSeconds: 45, pollSeconds: 5, source: "figures.failover.groups.primary of lbstack plan --json",
+            floorSeconds: 10, failoverSeconds: 25, failbackSeconds: 61, pollGapSeconds: 8, source: "figures.failover.groups.primary of lbstack plan --json",
         });
         const { groups: _groups, ...flat } = failover;
-        expect(modeledTiming({ failover: flat }, fallback)).toMatchObject({ failoverSeconds: 35, source: "figures.failover of lbstack plan --json" });
+        expect(modeledTiming({ failover: flat }, fallback)).toMatchObject({ failoverSeconds: 38, source: "figures.failover of lbstack plan --json" });
     });
 
     test("fall back to the formula on the quickstart's spec, and say so", () => {

@@ -68,7 +68,8 @@ export interface ModeledTiming {
     floorSeconds: number;
     failoverSeconds: number;
     failbackSeconds: number;
-    pollSeconds: number;
+    /** The longest wait between two polls the figures count (the one across the minute). */
+    pollGapSeconds: number;
     /** Where the figures came from: the plan's JSON, or computed here because the plan had none. */
     source: string;
 }
@@ -76,21 +77,21 @@ export interface ModeledTiming {
 function timing(v: unknown): Omit<ModeledTiming, "source"> | undefined {
     if (typeof v !== "object" || v === null) return undefined;
     const o = v as Record<string, unknown>;
-    const keys = ["floorSeconds", "failoverSeconds", "failbackSeconds", "pollSeconds"] as const;
+    const keys = ["floorSeconds", "failoverSeconds", "failbackSeconds", "pollGapSeconds"] as const;
     if (!keys.every((k) => typeof o[k] === "number")) return undefined;
-    return { floorSeconds: o.floorSeconds as number, failoverSeconds: o.failoverSeconds as number, failbackSeconds: o.failbackSeconds as number, pollSeconds: o.pollSeconds as number };
+    return { floorSeconds: o.floorSeconds as number, failoverSeconds: o.failoverSeconds as number, failbackSeconds: o.failbackSeconds as number, pollGapSeconds: o.pollGapSeconds as number };
 }
 
 /**
  * The modeled figures for a failure of the primary group, from `lbstack plan --json`:
  * `figures.failover.groups.primary` (the primary's own health check decides how fast it is seen
- * to fail and recover) with the stack-wide `pollSeconds`, else the top-level `figures.failover`
+ * to fail and recover) with the stack-wide `pollGapSeconds`, else the top-level `figures.failover`
  * (the slower of the two groups). Falls back to `fallback()` (the same formula applied to the
  * quickstart's spec) when the plan has no failover figures.
  */
 export function modeledTiming(planFigures: Record<string, unknown>, fallback: () => Omit<ModeledTiming, "source">): ModeledTiming {
     const f = planFigures.failover as Record<string, any> | undefined;
-    const primary = timing({ pollSeconds: f?.pollSeconds, ...f?.groups?.primary });
+    const primary = timing({ pollGapSeconds: f?.pollGapSeconds, ...f?.groups?.primary });
     if (primary) return { ...primary, source: "figures.failover.groups.primary of lbstack plan --json" };
     const flat = timing(f);
     if (flat) return { ...flat, source: "figures.failover of lbstack plan --json" };

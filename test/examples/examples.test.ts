@@ -223,9 +223,13 @@ describe("active-passive", () => {
         expect(resource(plan, "app-failover-backup-no-healthy").inputs).toMatchObject({ metricName: "HealthyHostCount", threshold: 1 });
     });
 
-    test("the plan models the README's timeline: floor 20 s, failover 35 s, failback 55 s, poll 5 s, settle 30 s", () => {
-        expect(plans.activePassive.figures.failover).toMatchObject({ floorSeconds: 20, failoverSeconds: 35, failbackSeconds: 55, pollSeconds: 5, settleSeconds: 30 });
-        expect(fs.readFileSync(path.join(EXAMPLES, "active-passive/README.md"), "utf8")).toMatch(/\| N × I \+ T \+ P \+ A \| 35 \|/);
+    test("the plan models the README's timeline: floor 20 s, failover 38 s, failback 71 s, poll 5 s, poll gap 8 s, settle 30 s", () => {
+        expect(plans.activePassive.figures.failover).toMatchObject({
+            floorSeconds: 20, failoverSeconds: 38, failbackSeconds: 71, pollSeconds: 5, pollGapSeconds: 8, settleSeconds: 30,
+        });
+        const readme = fs.readFileSync(path.join(EXAMPLES, "active-passive/README.md"), "utf8");
+        expect(readme).toMatch(/\| N × I \+ T \+ G \+ A \| 38 \|/);
+        expect(readme).toMatch(/\| H × I \+ G \+ S \+ G \+ A \| 71 \|/);
     });
 
     test("leaves the live routing to the controller: Pulumi ignores later changes to the listener's default action", () => {

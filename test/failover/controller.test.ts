@@ -124,16 +124,26 @@ test("the Lambda's files exist after the build and import only each other and th
 });
 
 describe("failover figures", () => {
-    test("with the defaults (10 s × 2, timeout 5 s, poll 5 s) traffic moves within 35 s, the ALB floor is 20 s", () => {
+    test("with the defaults (10 s × 2, timeout 5 s, poll 5 s) traffic moves within 38 s (the issue's target is 40 s), the ALB floor is 20 s", () => {
         const spec = parseStackSpec(baseArgs());
         const f = failoverFigures(spec.groups.primary.healthCheck, spec.traffic.failover as any);
-        expect(f).toMatchObject({ floorSeconds: 20, failoverSeconds: 35, failbackSeconds: 55 });
+        // 20 + 5 + G 8 + 5; failback 20 + G 8 + 30 + G 8 + 5.
+        expect(f).toEqual({
+            floorSeconds: 20, failoverSeconds: 38, failbackSeconds: 71,
+            pollSeconds: 5, pollGapSeconds: 8, settleSeconds: 30, apiAllowanceSeconds: 5,
+        });
+        expect(f.failoverSeconds).toBeLessThanOrEqual(40);
     });
 
-    test("the fast profile (5 s × 2, timeout 2 s) brings failover to about 20 s", () => {
+    test("the fast profile (5 s × 2, timeout 2 s) brings failover to 25 s and failback to 61 s", () => {
         const f = failoverFigures({ intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2, unhealthyThreshold: 2 }, resolveFailover(undefined) as any);
-        expect(f.failoverSeconds).toBe(22);
-        expect(f.floorSeconds).toBe(10);
+        expect(f).toMatchObject({ floorSeconds: 10, failoverSeconds: 25, failbackSeconds: 61, pollGapSeconds: 8 });
+    });
+
+    test("a poll period longer than the gap across the minute is the gap itself", () => {
+        const f = failoverFigures({ intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2 },
+            { ...(resolveFailover(undefined) as any), pollSeconds: 20 });
+        expect(f).toMatchObject({ pollGapSeconds: 20, failoverSeconds: 20 + 5 + 20 + 5, failbackSeconds: 20 + 20 + 30 + 20 + 5 });
     });
 });
 

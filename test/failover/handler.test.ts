@@ -12,6 +12,7 @@ import { FailoverState, initialState } from "../../packages/lbstack/src/failover
 import {
     ControllerEvent, createHandler, FailoverApiError, LifecycleActionEvent, STOP_MARGIN_MS,
 } from "../../packages/lbstack/src/failover/handler";
+import { FAILOVER_START_ALLOWANCE_SECONDS, pollGapSeconds } from "../../packages/lbstack/src/failover/schema";
 import { validConfig } from "./fixtures";
 
 const elbMock = mockClient(ElasticLoadBalancingV2Client);
@@ -156,6 +157,9 @@ function invoke(event: ControllerEvent = {}, config?: FailoverControllerConfig |
     return handlerFor(config)(event, { getRemainingTimeInMillis: () => deadline - now });
 }
 
+/** A run that starts with just the stop margin left of its timeout: exactly one tick. */
+const ONE_TICK_MS = STOP_MARGIN_MS;
+
 const writes = () => world.calls.filter((c) => /^(Modify|Set|Put|Complete)/.test(c));
 const storedState = (): FailoverState => JSON.parse(world.parameter!);
 const infoLines = () => lines.filter((l) => l.level === "info");
@@ -163,7 +167,7 @@ const infoLines = () => lines.filter((l) => l.level === "info");
 describe("steady state", () => {
     it("polls every pollSeconds, writes nothing when the live routing matches, and stops before the timeout", async () => {
         const result = await invoke();
-        // Ticks at 0, 5, ..., 55 s: after the 55 s tick 5 s remain < 5 s poll + 5 s margin.
+        // Ticks at 0, 5, ..., 55 s: after the 55 s tick only the 5 s margin remains.
         expect(result).toEqual({ event: "poll", ticks: 12, decision: "configured" });
         expect(sleeps).toEqual(Array(11).fill(5000));
         expect(deadline - now).toBeGreaterThanOrEqual(STOP_MARGIN_MS);
@@ -172,10 +176,15 @@ describe("steady state", () => {
         expect(world.calls.filter((c) => c === "DescribeListeners" || c === "DescribeRules")).toEqual(["DescribeListeners", "DescribeRules"]);
     });
 
-    it("starts a tick only when pollSeconds plus the margin remain", async () => {
-        expect((await invoke({}, undefined, 9_999)).ticks).toBe(1);
-        expect((await invoke({}, undefined, 10_000)).ticks).toBe(2);
-        expect((await invoke({}, undefined, 14_999)).ticks).toBe(2);
+    it("starts no tick with less than the margin left, and shortens the last wait so that one starts right at the margin", async () => {
+        expect((await invoke({}, undefined, STOP_MARGIN_MS)).ticks).toBe(1);
+        expect(sleeps).toEqual([]);
+        expect((await invoke({}, undefined, STOP_MARGIN_MS + 4_999)).ticks).toBe(2);
+        expect(sleeps).toEqual([4_999]);
+        sleeps = [];
+        expect((await invoke({}, undefined, STOP_MARGIN_MS + 9_999)).ticks).toBe(3);
+        expect(sleeps).toEqual([5_000, 4_999]);
+        expect(deadline - now).toBe(STOP_MARGIN_MS);
     });
 
     it("subtracts the tick's own duration from the sleep", async () => {
@@ -194,8 +203,46 @@ describe("steady state", () => {
         for (const ms of sleeps) expect(ms).toBeLessThan(5000);
     });
 
+    describe("the longest wait between two polls is the pollGapSeconds the failover figures use", () => {
+        /**
+         * Two scheduled minutes: the first run starts at T0, the second its start-up allowance after
+         * T0 + 60 s; every tick takes `tickMs` (the clock moves inside DescribeTargetHealth). Returns
+         * the milliseconds between consecutive polls.
+         */
+        async function gaps(pollSeconds: number, tickMs: number): Promise<number[]> {
+            elbMock.on(DescribeTargetHealthCommand).callsFake(fake("DescribeTargetHealth", (i: any) => {
+                now += tickMs / 2; // two calls a tick
+                return { TargetHealthDescriptions: clone(world.health[i.TargetGroupArn === P ? "primary" : "backup"]) };
+            }));
+            const config = { ...validConfig, pollSeconds };
+            now = T0;
+            lines = [];
+            await invoke({}, config);
+            now = T0 + 60_000 + FAILOVER_START_ALLOWANCE_SECONDS * 1000;
+            await invoke({}, config);
+            const polls = infoLines().map((l) => Date.parse(l.observedAt));
+            return polls.slice(1).map((t, i) => t - polls[i]);
+        }
+
+        it.each([[1], [5], [7], [8], [13], [30]])("poll every %i s", async (pollSeconds) => {
+            for (const tickMs of [0, 400]) {
+                const g = await gaps(pollSeconds, tickMs);
+                expect({ tickMs, longest: Math.max(...g) }).toEqual({ tickMs, longest: pollGapSeconds(pollSeconds) * 1000 });
+            }
+        });
+
+        it("with the default 5 s poll: 8 s, the 5 s stop margin plus the 3 s start-up, from the run's last poll at 55 s", async () => {
+            expect(pollGapSeconds(5)).toBe(STOP_MARGIN_MS / 1000 + FAILOVER_START_ALLOWANCE_SECONDS);
+            expect(pollGapSeconds(5)).toBe(8);
+            const g = await gaps(5, 400);
+            const polls = infoLines().map((l) => (Date.parse(l.observedAt) - T0) / 1000);
+            expect(polls.filter((t) => t >= 45 && t <= 65)).toEqual([45, 50, 55, 63]);
+            expect(g.filter((ms) => ms !== 5000)).toEqual([8000]);
+        });
+    });
+
     it("logs one JSON line per decision with health, decision, previous decision and action", async () => {
-        await invoke({}, undefined, 9_000);
+        await invoke({}, undefined, ONE_TICK_MS);
         expect(infoLines()).toEqual([{
             time: "2025-01-01T12:00:00.000Z", level: "info", event: "poll", tick: 1, observedAt: "2025-01-01T12:00:00.000Z",
             primary: { healthy: 3, total: 3, needed: 2, up: true }, backup: { healthy: 2, total: 2, needed: 1, up: true },
@@ -206,7 +253,7 @@ describe("steady state", () => {
 
     it("does not count draining targets as registered", async () => {
         world.health.backup = [...targets("b", 1, 1), ...targets("d", 0, 0, 5)];
-        await invoke({}, undefined, 9_000);
+        await invoke({}, undefined, ONE_TICK_MS);
         expect(infoLines()[0].backup).toEqual({ healthy: 1, total: 2, needed: 1, up: true });
     });
 });
@@ -274,14 +321,14 @@ describe("failover and failback", () => {
 
     it("does not lower a survivor that something else already scaled in", async () => {
         world.health.primary = targets("p", 0, 3);
-        await invoke({}, undefined, 9_000);
+        await invoke({}, undefined, ONE_TICK_MS);
         world.asgs["web-backup"].desired = 1; // scaled in by a policy during the failover
         world.health.primary = targets("p", 3, 0);
         now = T0 + 60_000;
-        await invoke({}, undefined, 9_000);
+        await invoke({}, undefined, ONE_TICK_MS);
         now = T0 + 180_000;
         asgMock.resetHistory();
-        await invoke({}, undefined, 9_000);
+        await invoke({}, undefined, ONE_TICK_MS);
         expect(infoLines().at(-1)!.transition).toBe("failback");
         expect(asgMock.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
         expect(storedState().restores).toEqual([]);
@@ -290,7 +337,7 @@ describe("failover and failback", () => {
     it("never routes to an empty group: both down leaves the routing alone", async () => {
         world.health.primary = targets("p", 0, 3);
         world.health.backup = targets("b", 0, 2);
-        await invoke({}, undefined, 9_000);
+        await invoke({}, undefined, ONE_TICK_MS);
         expect(writes()).toEqual([]);
         expect(infoLines()[0]).toMatchObject({ decision: "configured", reason: expect.stringMatching(/^both groups down/) });
     });
@@ -301,7 +348,7 @@ describe("failover and failback", () => {
             { Type: "forward", Order: 2, ForwardConfig: { TargetGroups: [{ TargetGroupArn: P, Weight: 90 }, { TargetGroupArn: B, Weight: 10 }], TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 300 } } },
         ];
         world.health.backup = targets("b", 0, 2);
-        await invoke({}, undefined, 9_000);
+        await invoke({}, undefined, ONE_TICK_MS);
         expect(elbMock.commandCalls(ModifyListenerCommand)[0].args[0].input.DefaultActions).toEqual([
             { Type: "authenticate-oidc", Order: 1, AuthenticateOidcConfig: { Issuer: "https://idp", AuthorizationEndpoint: "https://idp/a", TokenEndpoint: "https://idp/t", UserInfoEndpoint: "https://idp/u", ClientId: "c", UseExistingClientSecret: true } },
             { Type: "forward", Order: 2, ForwardConfig: { TargetGroups: [{ TargetGroupArn: P, Weight: 100 }, { TargetGroupArn: B, Weight: 0 }], TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 300 } } },
@@ -311,7 +358,7 @@ describe("failover and failback", () => {
     });
 
     it("sends everything to the pinned group and changes no capacity", async () => {
-        await invoke({}, { ...validConfig, pin: "backup" }, 9_000);
+        await invoke({}, { ...validConfig, pin: "backup" }, ONE_TICK_MS);
         expect(writes()).toEqual(["ModifyRule", "ModifyListener", "PutParameter"]);
         expect(world.listener).toEqual(listenerActions(0, 100));
         expect(world.rules[RULE]).toEqual(writtenRule(B));
@@ -342,7 +389,7 @@ describe("idempotency", () => {
 
     it("repairs live routing that drifted from the decision", async () => {
         world.listener = listenerActions(50, 50);
-        await invoke({}, undefined, 9_000);
+        await invoke({}, undefined, ONE_TICK_MS);
         expect(writes()).toEqual(["ModifyListener"]);
         expect(world.listener).toEqual(listenerActions(90, 10));
     });
@@ -373,7 +420,7 @@ describe("API errors", () => {
 
         world.calls = [];
         now += 60_000;
-        await invoke({}, undefined, 9_000);
+        await invoke({}, undefined, ONE_TICK_MS);
         expect(writes()).toEqual(["ModifyRule", "ModifyListener", "PutParameter", "SetDesiredCapacity", "PutParameter"]);
         expect(storedState().failedGroup).toBe("primary");
     });
@@ -389,7 +436,7 @@ describe("API errors", () => {
 
         world.calls = [];
         now += 60_000;
-        await invoke({}, undefined, 9_000);
+        await invoke({}, undefined, ONE_TICK_MS);
         expect(writes()).toEqual(["ModifyListener", "PutParameter", "SetDesiredCapacity", "PutParameter"]);
         expect(world.listener).toEqual(listenerActions(0, 100));
     });
@@ -402,7 +449,7 @@ describe("API errors", () => {
 
         world.calls = [];
         now += 60_000;
-        await invoke({}, undefined, 9_000);
+        await invoke({}, undefined, ONE_TICK_MS);
         expect(writes()).toEqual(["SetDesiredCapacity", "PutParameter"]);
         expect(storedState().scaleOut).toEqual({ group: "backup", originalDesired: 1, raisedTo: 4, applied: true });
     });

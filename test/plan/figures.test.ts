@@ -65,7 +65,7 @@ describe("plan figures", () => {
     test("one stack: its figures at the top, with resourceCount", () => {
         const f = planFigures({ components: [component("app")], resources }) as any;
         expect(Object.keys(f)).toEqual(["groups", "traffic", "failover", "alarms", "resourceCount"]);
-        expect(f.failover).toMatchObject({ floorSeconds: 20, failoverSeconds: 35, failbackSeconds: 55 });
+        expect(f.failover).toMatchObject({ floorSeconds: 20, failoverSeconds: 38, failbackSeconds: 71, pollSeconds: 5, pollGapSeconds: 8 });
         expect(f.resourceCount).toBe(7);
     });
 

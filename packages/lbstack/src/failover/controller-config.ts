@@ -13,6 +13,14 @@
 /** The Lambda environment variable that holds the JSON config. */
 export const CONFIG_ENV_VAR = "LBSTACK_FAILOVER_CONFIG";
 
+/**
+ * No poll tick starts with less than this left of the Lambda timeout: the last tick's budget for
+ * its API calls, and the distance between the end of a run and the next scheduled start. Here
+ * (not in handler.ts) so the Pulumi side can model the poll gap from the same number without
+ * loading the AWS SDK.
+ */
+export const STOP_MARGIN_MS = 5000;
+
 /** The two instance groups behind the listener. */
 export type GroupRole = "primary" | "backup";
 

@@ -2,7 +2,8 @@
  * The failover controller Lambda.
  *
  * Started every minute by EventBridge Scheduler, it polls DescribeTargetHealth on both target
- * groups every `pollSeconds` until little time is left, and rewrites the listener routing
+ * groups every `pollSeconds` until {@link STOP_MARGIN_MS} before its timeout (see
+ * {@link nextTickDelayMs}), and rewrites the listener routing
  * whenever {@link decide} calls for something else than what is live. Lifecycle-hook events
  * (instance-terminate) and CloudWatch alarm state changes run a single tick.
  *
@@ -23,7 +24,9 @@ import {
 } from "@aws-sdk/client-auto-scaling";
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { planRaise, planRestore, LiveAsg } from "./capacity";
-import { CONFIG_ENV_VAR, FailoverControllerConfig, GroupRole, GROUP_ROLES, parseFailoverConfig } from "./controller-config";
+import {
+    CONFIG_ENV_VAR, FailoverControllerConfig, GroupRole, GROUP_ROLES, parseFailoverConfig, STOP_MARGIN_MS,
+} from "./controller-config";
 import {
     decide, DecideResult, FailoverState, GroupHealth, groupStatus, GroupStatus, initialState, modeLabel, modeOf,
     Observation, parseState, persistentKey, routingFor,
@@ -88,11 +91,39 @@ export interface ControllerDeps {
     configJson(): string | undefined;
 }
 
+export { STOP_MARGIN_MS };
+
 /**
- * The loop stops when less than `pollSeconds * 1000 + STOP_MARGIN_MS` remain, so the last tick
- * has this much time for its API calls before the Lambda timeout.
+ * The poll loop's clock: milliseconds to wait before the next tick, or `null` when the tick that
+ * just ended (it started at `startedMs`; now it is `nowMs`, with `remainingMs` left of the timeout)
+ * was the last of this invocation. Ticks start every `pollMs`, counted from the start of the
+ * previous one, until {@link STOP_MARGIN_MS} before the timeout; the last wait is shortened so
+ * that one tick starts right at that moment.
+ *
+ * Why the shortened last wait: the run after this one polls first at about the next minute plus
+ * its start-up, so the longest blind spot of the controller is the one across the minute. The
+ * earlier rule (stop when less than `pollMs + STOP_MARGIN_MS` remain) put the last tick anywhere
+ * from `pollMs + STOP_MARGIN_MS` to `STOP_MARGIN_MS` before the timeout, depending on how the
+ * ticks fell: with the defaults usually at about 50 s, a 10 s gap plus start-up. Now it is always
+ * `STOP_MARGIN_MS` before the timeout, so the gap across the minute is STOP_MARGIN_MS plus
+ * start-up, whatever `pollMs` is (`pollGapSeconds` in schema.ts models it).
+ *
+ * What did not change, and why the margin itself stays 5 s: a tick still never starts with less
+ * than STOP_MARGIN_MS left, so the last one has that long for its API calls before the 60 s
+ * timeout, and a run ends as late as the old rule already let it end when the ticks fell that
+ * way (a tick starting with STOP_MARGIN_MS plus one tick's duration left). That end must come
+ * before the next scheduled start: with reserved concurrency 1 a start that finds this run still
+ * going is throttled, the schedule does not retry (`maximumRetryAttempts: 0`) and Lambda's own
+ * retries of a throttled event come after a backoff, so that minute's polls come late or not at
+ * all. A smaller margin would buy a second or two of failover time with that risk. The cost of
+ * the change: at most one more DescribeTargetHealth pair per minute, and runs up to `pollMs`
+ * longer (the Lambda cost in the README is already counted at 60 s a run).
  */
-export const STOP_MARGIN_MS = 5000;
+export function nextTickDelayMs(startedMs: number, nowMs: number, remainingMs: number, pollMs: number): number | null {
+    const untilLastStart = remainingMs - STOP_MARGIN_MS;
+    if (untilLastStart <= 0) return null;
+    return Math.min(Math.max(0, startedMs + pollMs - nowMs), untilLastStart);
+}
 
 /**
  * Client settings: the SDK's standard retries (3 attempts, with backoff on throttling) and
@@ -147,8 +178,9 @@ export function createHandler(overrides: Partial<ControllerDeps> = {}) {
                 const started = deps.now();
                 deps.log(await invocation.tick(await invocation.observe()));
                 if (kind !== "poll") break;
-                if (context.getRemainingTimeInMillis() < pollMs + STOP_MARGIN_MS) break;
-                await deps.sleep(Math.max(0, started + pollMs - deps.now()));
+                const wait = nextTickDelayMs(started, deps.now(), context.getRemainingTimeInMillis(), pollMs);
+                if (wait === null) break;
+                await deps.sleep(wait);
             }
             return { event: kind, ticks: invocation.ticks, decision: invocation.decisionLabel() };
         } catch (e) {

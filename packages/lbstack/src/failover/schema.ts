@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { int } from "../common/zod-helpers";
+import { STOP_MARGIN_MS } from "./controller-config";
 
 /**
  * `traffic.failover`: the controller that moves all traffic to the healthy group when the other
@@ -33,6 +34,25 @@ export const FAILOVER_DEFAULTS = { minHealthy: { count: 1 }, settleSeconds: 30, 
 /** Seconds assumed for the API calls and the listener change to take effect (DescribeTargetHealth, ModifyListener, propagation). */
 export const FAILOVER_API_ALLOWANCE_SECONDS = 5;
 
+/**
+ * Seconds assumed from a minute's scheduled start to the first poll of that run: EventBridge
+ * Scheduler's delivery, a Lambda cold start (arm64, 128 MB; rare, one environment is reused every
+ * minute) and the reads of the state and the listener before the first poll. An allowance, not a
+ * measurement: the real-AWS test (docs/aws-test.md) checks the figures it feeds.
+ */
+export const FAILOVER_START_ALLOWANCE_SECONDS = 3;
+
+/**
+ * G, the longest wait between two health polls, in seconds: max(P, M + C). Within a run the polls
+ * are P apart (a tick is assumed shorter than P). Across the minute the last poll of a run is M =
+ * STOP_MARGIN_MS (5 s) before its 60 s timeout (handler.ts, `nextTickDelayMs`) and the next run
+ * polls first C = {@link FAILOVER_START_ALLOWANCE_SECONDS} after its scheduled start. 8 s with the
+ * default poll of 5 s; P itself from 8 s up.
+ */
+export function pollGapSeconds(pollSeconds: number): number {
+    return Math.max(pollSeconds, STOP_MARGIN_MS / 1000 + FAILOVER_START_ALLOWANCE_SECONDS);
+}
+
 export interface ResolvedFailover {
     minHealthy: { count: number } | { percent: number };
     settleSeconds: number;
@@ -55,18 +75,25 @@ export interface HealthTiming { intervalSeconds: number; timeoutSeconds: number;
 
 /**
  * Modeled failover timing for one group's health check (I interval, N unhealthy threshold,
- * H healthy threshold, T timeout, P poll period, A API allowance, S settle period):
+ * H healthy threshold, T timeout, G the longest wait between two polls ({@link pollGapSeconds}),
+ * A API allowance, S settle period):
  * - `floorSeconds` = I × N: the ALB's own detection; nothing can react sooner.
- * - `failoverSeconds` = N × I + T + P + A: worst case from the failure to all traffic on the other group.
- * - `failbackSeconds` = H × I + S + A: from recovery to the configured weights.
+ * - `failoverSeconds` = N × I + T + G + A: worst case from the failure to all traffic on the other
+ *   group (the target is unhealthy after N × I + T; the next poll comes within G).
+ * - `failbackSeconds` = H × I + G + S + G + A: worst case from recovery to the configured weights.
+ *   The recovery is seen at a poll (within G), the settle period is counted from that poll, and
+ *   its end is seen only at a poll too (within G again).
+ * Defaults (10 s × 2, T 5 s, P 5 s, S 30 s): 20, 38 and 71 s.
  */
 export function failoverFigures(hc: HealthTiming, f: ResolvedFailover) {
     const a = FAILOVER_API_ALLOWANCE_SECONDS;
+    const g = pollGapSeconds(f.pollSeconds);
     return {
         floorSeconds: hc.intervalSeconds * hc.unhealthyThreshold,
-        failoverSeconds: hc.unhealthyThreshold * hc.intervalSeconds + hc.timeoutSeconds + f.pollSeconds + a,
-        failbackSeconds: hc.healthyThreshold * hc.intervalSeconds + f.settleSeconds + a,
+        failoverSeconds: hc.unhealthyThreshold * hc.intervalSeconds + hc.timeoutSeconds + g + a,
+        failbackSeconds: hc.healthyThreshold * hc.intervalSeconds + g + f.settleSeconds + g + a,
         pollSeconds: f.pollSeconds,
+        pollGapSeconds: g,
         settleSeconds: f.settleSeconds,
         apiAllowanceSeconds: a,
     };

@@ -225,10 +225,11 @@ export function alarmsSection(): StackFigureSection {
 
 /**
  * `failover`: modeled timing of the failover controller (formulas in failover/schema.ts and the
- * README): `floorSeconds` = I × N, `failoverSeconds` = N × I + T + P + 5 s, `failbackSeconds` =
- * H × I + S + 5 s. The top-level numbers are the slower of the two groups (a group's own health
- * check decides how fast it is seen to fail and to recover); `groups` has each. Absent when
- * `traffic.failover` is false.
+ * README): `floorSeconds` = I × N, `failoverSeconds` = N × I + T + G + 5 s, `failbackSeconds` =
+ * H × I + G + S + G + 5 s, with G = `pollGapSeconds` = max(P, 5 s stop margin + 3 s start-up), the
+ * longest wait between two polls. The top-level numbers are the slower of the two groups (a
+ * group's own health check decides how fast it is seen to fail and to recover); `groups` has
+ * each. Absent when `traffic.failover` is false.
  */
 export function failoverSection(): StackFigureSection {
     return {
@@ -243,6 +244,7 @@ export function failoverSection(): StackFigureSection {
                 failoverSeconds: worst("failoverSeconds"),
                 failbackSeconds: worst("failbackSeconds"),
                 pollSeconds: f.pollSeconds,
+                pollGapSeconds: per.primary.pollGapSeconds,
                 settleSeconds: f.settleSeconds,
                 apiAllowanceSeconds: per.primary.apiAllowanceSeconds,
                 groups: Object.fromEntries(GROUP_ROLES.map((role) => [role, { floorSeconds: per[role].floorSeconds, failoverSeconds: per[role].failoverSeconds, failbackSeconds: per[role].failbackSeconds }])),
