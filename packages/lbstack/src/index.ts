@@ -51,4 +51,4 @@ export type { Transform } from "./common/transform";
 export { TYPE_TOKENS } from "./common/tokens";
 export { planRegistry } from "./common/registry";
 export type { PlannedComponent } from "./common/registry";
-export { demoUserData } from "./demo/user-data";
+export { demoUserData, DEMO_UNHEALTHY_FILE } from "./demo/user-data";
