@@ -78,10 +78,10 @@ describe("scheduled actions", () => {
         });
         expect(schedules[1].inputs).toEqual({
             autoscalingGroupName: "app-primary-asg-physical", scheduledActionName: "schedule-1",
-            recurrence: "0 20 * * *", timeZone: "Europe/Paris", minSize: 1, maxSize: 3,
+            recurrence: "0 20 * * *", timeZone: "Europe/Paris", minSize: 1, maxSize: 3, desiredCapacity: -1,
         });
-        // Fields left out stay as they are; no time zone means UTC.
-        expect(schedules[2].inputs).toEqual({ autoscalingGroupName: "app-primary-asg-physical", scheduledActionName: "schedule-2", recurrence: "30 6 * * MON", desiredCapacity: 5 });
+        // Fields left out are sent as -1 (the provider would send 0, which AWS rejects or which empties the group); no time zone means UTC.
+        expect(schedules[2].inputs).toEqual({ autoscalingGroupName: "app-primary-asg-physical", scheduledActionName: "schedule-2", recurrence: "30 6 * * MON", minSize: -1, maxSize: -1, desiredCapacity: 5 });
     });
 });
 

@@ -53,16 +53,23 @@ export function predictiveArgs(groupName: pulumi.Input<string>, p: NonNullable<R
     };
 }
 
-/** One scheduled action. Fields the action leaves out stay as they are. */
+/** The provider's "leave this unchanged" value for a scheduled action's sizes. */
+export const UNCHANGED = -1;
+
+/**
+ * One scheduled action. Fields the action leaves out stay as they are: the provider sends an
+ * omitted size as 0 (which AWS rejects, or which empties the group), so they are sent as -1,
+ * the provider's "do not change". https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/autoscaling_schedule
+ */
 export function scheduledActionArgs(groupName: pulumi.Input<string>, a: ResolvedScaling["schedule"][number]): aws.autoscaling.ScheduleArgs {
     return {
         autoscalingGroupName: groupName,
         scheduledActionName: a.name,
         recurrence: a.cron,
         ...(a.timeZone !== undefined ? { timeZone: a.timeZone } : {}),
-        ...(a.min !== undefined ? { minSize: a.min } : {}),
-        ...(a.max !== undefined ? { maxSize: a.max } : {}),
-        ...(a.desired !== undefined ? { desiredCapacity: a.desired } : {}),
+        minSize: a.min ?? UNCHANGED,
+        maxSize: a.max ?? UNCHANGED,
+        desiredCapacity: a.desired ?? UNCHANGED,
     };
 }
 
