@@ -89,8 +89,11 @@ const cases: [string, unknown, string][] = [
     ["one public subnet", { network: { vpcId: "vpc-0123456789abcdef0", publicSubnetIds: ["subnet-00000001"], privateSubnetIds: ["subnet-00000003", "subnet-00000004"] } }, 'network.publicSubnetIds (["subnet-00000001"]): must list at least 2 public subnets in different Availability Zones (a load balancer needs two AZs)'],
     ["subnet id syntax", { network: { vpcId: "vpc-0123456789abcdef0", publicSubnetIds: ["subnet-00000001", "nope"], privateSubnetIds: ["subnet-00000003", "subnet-00000004"] } }, "network.publicSubnetIds"],
     ["one AZ", { network: { availabilityZones: 1 } }, "network.availabilityZones (1): must be between 2 and 6 AZs"],
+    ["VPC CIDR too small for its AZs", { network: { cidrBlock: "10.0.0.0/24", availabilityZones: 3 } }, 'network.cidrBlock ("10.0.0.0/24"): is too small for 3 AZs: each AZ would get a /26, and a public subnet big enough for the load balancer needs at least a /25 per AZ (use a /23 or larger, or fewer AZs)'],
     ["VPC CIDR /8", { network: { cidrBlock: "10.0.0.0/8" } }, 'network.cidrBlock ("10.0.0.0/8"): must have a prefix between /16 and /24'],
     // Tags
+    ["tag key with a slash", { tags: { "kubernetes.io/cluster": "x" } }, 'tags.kubernetes.io/cluster ("kubernetes.io/cluster"): instance tag keys may use only letters, digits and + - = . , _ : @ (no spaces or /), because lbstack exposes instance tags in the instance metadata service'],
+    ["tag key with a space", { tags: { "Cost Center": "42" } }, 'tags.Cost Center ("Cost Center"): instance tag keys may use only letters'],
     ["reserved tag prefix", { tags: { "aws:owner": "me" } }, 'tags.aws:owner ("aws:owner"): tag keys must not start with aws: (reserved by AWS)'],
 ];
 

@@ -35,6 +35,17 @@ export const NetworkSpecSchema = z.strictObject({
             ctx.addIssue({ code: "custom", path: [k], message: "only applies to a new VPC; it cannot be combined with vpcId/subnet IDs" });
         }
     }
+    if (own.length === 0 && n.cidrBlock !== undefined) {
+        // awsx's Auto strategy splits the VPC evenly per AZ (rounded up to a power of two) and then
+        // into a private and a smaller public subnet; below a /25 per AZ the public subnets come out
+        // smaller than the /27 an ALB needs (8 free addresses), or awsx refuses the layout.
+        const prefix = Number(n.cidrBlock.split("/")[1]);
+        const azs = n.availabilityZones ?? NETWORK_DEFAULTS.availabilityZones;
+        const perAz = prefix + Math.ceil(Math.log2(azs));
+        if (perAz > 25) {
+            ctx.addIssue({ code: "custom", path: ["cidrBlock"], message: `is too small for ${azs} AZs: each AZ would get a /${perAz}, and a public subnet big enough for the load balancer needs at least a /25 per AZ (use a /${25 - Math.ceil(Math.log2(azs))} or larger, or fewer AZs)` });
+        }
+    }
 });
 export type NetworkSpec = z.input<typeof NetworkSpecSchema>;
 

@@ -46,7 +46,7 @@ export const LoadBalancedStackSpecSchema = z.strictObject({
     routes: z.array(RouteSchema).max(RULE_LIMITS.rulesPerLoadBalancer - 1, { error: "at most 99 routes (an ALB has a default quota of 100 rules)" }).optional(),
     /** The load balancer. Default: an internet-facing ALB with an HTTP listener on port 80. */
     loadBalancer: LoadBalancerSpecSchema.optional(),
-    /** Tags on every resource that takes tags (≤ 50, keys ≤ 128 chars, values ≤ 256 chars). */
+    /** Tags on every resource that takes them: at most 50; keys 1–128 chars of letters, digits and + - = . , _ : @ (no spaces or /: instance tags are exposed in the metadata service), not `aws:`; values ≤ 256 chars. */
     tags: tags.optional(),
     /** Dashboard, alarms, alarm topic and access logs (see {@link MonitoringSpecSchema}). Default: on; `false` registers none of it. */
     monitoring: MonitoringSpecSchema.optional(),
@@ -254,6 +254,7 @@ export function stackIssues(spec: ParsedSpec): RelativeIssue[] {
     loadBalancerIssues(r, spec, push);
     trafficIssues(r, spec, push);
     failoverIssues(r, push);
+    tagIssues(r, push);
     routeIssues(r, spec, push);
     for (const i of operationsIssues(r, spec)) push(i.path, i.value, i.message);
     return issues;
@@ -336,6 +337,21 @@ function trafficIssues(r: ResolvedStackSpec, spec: ParsedSpec, push: Push) {
     for (const role of GROUP_ROLES) {
         if (w[role] > 0 && r.groups[role].capacity.max === 0) {
             push(["traffic", "weights", role], w[role], `sends requests to ${role}, whose capacity.max is 0 (set the weight to 0 or raise ${role}.capacity.max)`);
+        }
+    }
+}
+
+/**
+ * Stack tags reach the instances, and lbstack turns on instance tags in the metadata service
+ * (the demo server and tooling read `lbstack:group` there); EC2 then refuses instance tag keys
+ * with spaces, "/" or other characters. https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html
+ */
+export const INSTANCE_METADATA_TAG_KEY = /^[A-Za-z0-9+\-=.,_:@]+$/;
+
+function tagIssues(r: ResolvedStackSpec, push: Push) {
+    for (const key of Object.keys(r.tags)) {
+        if (!INSTANCE_METADATA_TAG_KEY.test(key) || key === "." || key === ".." || key === "_index") {
+            push(["tags", key], key, "instance tag keys may use only letters, digits and + - = . , _ : @ (no spaces or /), because lbstack exposes instance tags in the instance metadata service");
         }
     }
 }
