@@ -104,6 +104,15 @@ describe("per-group overrides and transforms", () => {
         expect(named(run.resources, "app-lb-lb").inputs.enableDeletionProtection).toBe(true);
     });
 
+    test("a transform that changes options changes only its own resource", async () => {
+        const run = await planStack({ ...baseArgs(), transform: { securityGroup: (_args, opts) => { opts.protect = true; } } }, { preview: false });
+        expect(named(run.resources, "app-primary-sg").options.protect).toBe(true);
+        expect(named(run.resources, "app-backup-sg").options.protect).toBe(true);
+        for (const sibling of ["app-primary-role", "app-primary-lt", "app-primary-profile", "app-backup-lt"]) {
+            expect(named(run.resources, sibling).options.protect).toBeUndefined();
+        }
+    });
+
     test("nodes give direct access to the children", async () => {
         const run = await planStack(baseArgs(), { preview: false });
         const n = run.stack.nodes;

@@ -94,6 +94,8 @@ const cases: [string, unknown, string][] = [
     // Tags
     ["tag key with a slash", { tags: { "kubernetes.io/cluster": "x" } }, 'tags.kubernetes.io/cluster ("kubernetes.io/cluster"): instance tag keys may use only letters, digits and + - = . , _ : @ (no spaces or /), because lbstack exposes instance tags in the instance metadata service'],
     ["tag key with a space", { tags: { "Cost Center": "42" } }, 'tags.Cost Center ("Cost Center"): instance tag keys may use only letters'],
+    ["48 tags", { tags: Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`k${i}`, "v"])) }, "tags (48): at most 47 tags: AWS allows 50 per resource and lbstack adds up to 3 of its own (Name, lbstack:stack, lbstack:group)"],
+    ["a tag key lbstack sets", { tags: { Name: "web" } }, 'tags.Name ("Name"): is set by lbstack on the resources it creates; choose another key'],
     ["reserved tag prefix", { tags: { "aws:owner": "me" } }, 'tags.aws:owner ("aws:owner"): tag keys must not start with aws: (reserved by AWS)'],
 ];
 

@@ -20,8 +20,11 @@ export function applyTransform<T extends object>(
 ): [string, T, pulumi.CustomResourceOptions] {
     if (transform === undefined) return [name, args, opts];
     if (typeof transform === "function") {
-        const out = transform(args, opts, name);
-        return [name, out ?? args, opts];
+        // Components share one options object between children; give the function its own copy so a
+        // change (say, protect) reaches only the resource the transform is for.
+        const own = { ...opts };
+        const out = transform(args, own, name);
+        return [name, out ?? args, own];
     }
     return [name, { ...args, ...transform }, opts];
 }

@@ -46,7 +46,7 @@ export const LoadBalancedStackSpecSchema = z.strictObject({
     routes: z.array(RouteSchema).max(RULE_LIMITS.rulesPerLoadBalancer - 1, { error: "at most 99 routes (an ALB has a default quota of 100 rules)" }).optional(),
     /** The load balancer. Default: an internet-facing ALB with an HTTP listener on port 80. */
     loadBalancer: LoadBalancerSpecSchema.optional(),
-    /** Tags on every resource that takes them: at most 50; keys 1–128 chars of letters, digits and + - = . , _ : @ (no spaces or /: instance tags are exposed in the metadata service), not `aws:`; values ≤ 256 chars. */
+    /** Tags on every resource that takes them: at most 47 (lbstack adds up to 3: Name, lbstack:stack, lbstack:group; those keys are reserved); keys 1–128 chars of letters, digits and + - = . , _ : @ (no spaces or /: instance tags are exposed in the metadata service), not `aws:`; values ≤ 256 chars. */
     tags: tags.optional(),
     /** Dashboard, alarms, alarm topic and access logs (see {@link MonitoringSpecSchema}). Default: on; `false` registers none of it. */
     monitoring: MonitoringSpecSchema.optional(),
@@ -348,8 +348,21 @@ function trafficIssues(r: ResolvedStackSpec, spec: ParsedSpec, push: Push) {
  */
 export const INSTANCE_METADATA_TAG_KEY = /^[A-Za-z0-9+\-=.,_:@]+$/;
 
+/** Tag keys lbstack sets itself (the logical name, the stack, the group, a route's target). */
+export const RESERVED_TAG_KEYS = ["Name", "lbstack:stack", "lbstack:group", "lbstack:route-target"] as const;
+/** AWS allows 50 tags per resource and lbstack adds at most 3 of its own to any one resource. */
+export const MAX_USER_TAGS = 50 - 3;
+
 function tagIssues(r: ResolvedStackSpec, push: Push) {
-    for (const key of Object.keys(r.tags)) {
+    const keys = Object.keys(r.tags);
+    if (keys.length > MAX_USER_TAGS) {
+        push(["tags"], keys.length, `at most ${MAX_USER_TAGS} tags: AWS allows 50 per resource and lbstack adds up to 3 of its own (${RESERVED_TAG_KEYS.slice(0, 3).join(", ")})`);
+    }
+    for (const key of keys) {
+        if ((RESERVED_TAG_KEYS as readonly string[]).includes(key)) {
+            push(["tags", key], key, "is set by lbstack on the resources it creates; choose another key");
+            continue;
+        }
         if (!INSTANCE_METADATA_TAG_KEY.test(key) || key === "." || key === ".." || key === "_index") {
             push(["tags", key], key, "instance tag keys may use only letters, digits and + - = . , _ : @ (no spaces or /), because lbstack exposes instance tags in the instance metadata service");
         }
