@@ -12,7 +12,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LoadBalancedStack, LoadBalancedStackArgs, demoUserData } from "lbstack";
 
-/** What you get with no config: 2 vCPU / 4 GiB instances, 2–6 primary, 1–3 backup, 90/10. */
+/** What you get with no config: 2 vCPU / 4 GiB instances, 2–6 primary, 1–3 backup, 90/10, access logs deleted on destroy. */
 const DEFAULT_STACK: LoadBalancedStackArgs = {
     instance: {
         vcpus: 2,
@@ -28,6 +28,10 @@ const DEFAULT_STACK: LoadBalancedStackArgs = {
         healthCheck: { path: "/health" },
     },
     traffic: { weights: { primary: 90, backup: 10 } },
+    // A demo stack is meant to be torn down: let `pulumi destroy` delete the access logs too
+    // (lbstack's default keeps them, and a destroy then stops at the non-empty bucket). For a
+    // stack whose logs you keep: pulumi config set --path 'stack.monitoring.accessLogs.forceDestroy' false
+    monitoring: { accessLogs: { forceDestroy: true } },
 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

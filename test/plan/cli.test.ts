@@ -161,8 +161,10 @@ describe("lbstack plan --json on the root project with no config", () => {
         expect(plan.outputs).toEqual({ url: UNKNOWN, dnsName: UNKNOWN, primaryGroupName: UNKNOWN, backupGroupName: UNKNOWN });
     });
 
-    test("builds the documented default: 2 vCPU / 4 GiB, encrypted 20 GiB gp3, /health, demo server per group", () => {
+    test("builds the documented default: 2 vCPU / 4 GiB, encrypted 20 GiB gp3, /health, demo server per group, access logs deleted on destroy", () => {
         const lt = plan.resources.find((r) => r.name === "app-primary-lt")!.inputs;
+        // The README's `pulumi destroy # delete everything` holds only if the access-log bucket may be emptied.
+        expect(plan.resources.find((r) => r.name === "app-monitoring-access-logs")!.inputs.forceDestroy).toBe(true);
         expect(lt.blockDeviceMappings[0].ebs).toMatchObject({ volumeSize: 20, volumeType: "gp3", encrypted: "true" });
         expect(plan.resources.find((r) => r.name === "app-lb-primary")!.inputs.healthCheck.path).toBe("/health");
         for (const group of ["primary", "backup"]) {
