@@ -98,8 +98,9 @@ export interface FailoverControllerArgs {
  * this stack's listener, rules, groups and state parameter.
  *
  * Cost: ≈ 43,800 one-minute invocations a month × 60 s × 128 MB ≈ 330,000 GB-s ≈ $4.40/month on
- * arm64 (inside the Lambda free tier of 400,000 GB-s for most accounts), plus 4 alarms ($0.40)
- * and a few MB of logs. DescribeTargetHealth calls are free.
+ * arm64 (inside the Lambda free tier of 400,000 GB-s for most accounts), plus 3 alarms (the 2
+ * backstop alarms and `stopped`, a metric-math alarm over 2 metrics billed as 2: 4 alarm metrics,
+ * $0.40) and a few MB of logs. DescribeTargetHealth calls are free.
  */
 export class FailoverController extends pulumi.ComponentResource {
     readonly function: aws.lambda.Function;
