@@ -24,7 +24,7 @@ export const StorageSchema = z.strictObject({
     sizeGiB: int(1, 65536, "GiB"),
     /** EBS volume type. Default `gp3` (cheaper than gp2 and performance does not depend on size). */
     type: z.enum(["gp3", "gp2", "io1", "io2"]).optional(),
-    /** Provisioned IOPS. gp3: 3000–80000 and ≤ 500 per GiB (default 3000); io1: 100–64000, ≤ 50 per GiB; io2: 100–256000, ≤ 1000 per GiB (required for io1/io2); not settable on gp2. */
+    /** Provisioned IOPS. gp3: 3000–80000 and ≤ 500 per GiB in total, except that any size may use the 3000 baseline (default 3000; 20 GiB: at most 10000); io1: 100–64000, ≤ 50 per GiB; io2: 100–256000, ≤ 1000 per GiB (required for io1/io2); not settable on gp2. */
     iops: int(100, 256000, "IOPS").optional(),
     /** gp3 only: throughput in MiB/s, 125–2000 and ≤ 0.25 MiB/s per provisioned IOPS. Default 125. */
     throughputMiBps: int(125, 2000, "MiB/s").optional(),
@@ -42,7 +42,7 @@ const memory = z.number({ error: "must be a number (GiB)" }).positive({ error: "
 const instanceShape = {
     /** vCPUs per instance: an exact count or `{ min, max? }` for attribute-based selection. Range 1–4096. Required. */
     vcpus: range(vcpuCount),
-    /** Memory per instance in GiB: exact or `{ min, max? }`. Range > 0 (0.5 for the smallest types). Required. */
+    /** Memory per instance in GiB: exact or `{ min, max? }`. Range > 0 (0.5 for the smallest types) to 32768. Required. */
     memoryGiB: range(memory),
     /** CPU architecture. Default `x86_64`. Picks the default AMI and the instance types. */
     architecture: z.enum(["x86_64", "arm64"]).optional(),

@@ -17,7 +17,11 @@ export const NetworkSpecSchema = z.strictObject({
     publicSubnetIds: subnetIds("public").optional(),
     /** Private subnets (one per AZ, at least 2) for the instances. */
     privateSubnetIds: subnetIds("private").optional(),
-    /** New VPC: IPv4 CIDR, prefix /16 to /24 (awsx carves a public and a private subnet per AZ from it). Default `10.0.0.0/16`. */
+    /**
+     * New VPC: IPv4 CIDR, prefix /16 to /24 (awsx carves a public and a private subnet per AZ from
+     * it), and at least a /25 per AZ: prefix + ⌈log₂ availabilityZones⌉ ≤ 25 (a /24 fits 2 AZs, a
+     * /23 up to 4, a /22 up to 6). Default `10.0.0.0/16`.
+     */
     cidrBlock: z.string().regex(IPV4_CIDR, { error: "must be an IPv4 CIDR block such as 10.0.0.0/16" })
         .refine((s) => { const p = Number(s.split("/")[1]); return p >= 16 && p <= 24; }, { error: "must have a prefix between /16 and /24 (AWS allows /16–/28 for a VPC; smaller leaves no room for a public and a private subnet per AZ)" }).optional(),
     /** New VPC: Availability Zones, 2–6. Default 2. */
