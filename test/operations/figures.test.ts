@@ -27,7 +27,7 @@ describe("deploy and scale-out figures", () => {
             primary: { capacity: { min: 2, max: 10, desired: 4 }, deploy: { checkpoints: [25, 50, 100], checkpointDelaySeconds: 120 } },
         })).groups.primary;
         expect(deployFigures(g)).toEqual({ instances: 4, batchSize: 1, batches: 4, batchSeconds: 275, checkpointSeconds: 240, deploySeconds: 4 * 275 + 240 });
-        const empty = parseStackSpec(withPatch(baseArgs(), { backup: { capacity: { min: 0, max: 3 }, deploy: { checkpoints: [50] } } })).groups.backup;
+        const empty = parseStackSpec(withPatch(baseArgs(), { backup: { capacity: { min: 0, max: 3 }, deploy: { checkpoints: [50] } }, traffic: { failover: false } })).groups.backup;
         expect(deployFigures(empty)).toMatchObject({ batches: 0, deploySeconds: 0 });
     });
 

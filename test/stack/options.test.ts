@@ -1,5 +1,5 @@
 import { baseArgs, named, ofType, planStack, T, withPatch } from "../helpers/stack";
-import { autoScalingGroupArgs, instanceRequirements, launchTemplateArgs, parseStackSpec } from "../../packages/lbstack/src";
+import { autoScalingGroupArgs, instanceRequirements, instanceTypeArchitecture, launchTemplateArgs, parseStackSpec } from "../../packages/lbstack/src";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-111122223333";
 
@@ -156,6 +156,15 @@ describe("pure spec-to-args helpers", () => {
         expect(Buffer.from(lt.userData, "base64").toString()).toBe("#!/bin/bash\necho hi");
         expect(lt.placement).toEqual({ tenancy: "dedicated" });
         expect(lt.metadataOptions.httpPutResponseHopLimit).toBe(2);
+    });
+
+    test("instance type families map to their architecture", () => {
+        const arch = Object.fromEntries(["m7g.large", "c7gn.xlarge", "r6gd.large", "t4g.micro", "is4gen.large", "hpc7g.4xlarge", "g5.xlarge", "g4dn.xlarge", "m7i-flex.large", "m7a.large", "c5.large"]
+            .map((t) => [t, instanceTypeArchitecture(t)]));
+        expect(arch).toEqual({
+            "m7g.large": "arm64", "c7gn.xlarge": "arm64", "r6gd.large": "arm64", "t4g.micro": "arm64", "is4gen.large": "arm64", "hpc7g.4xlarge": "arm64",
+            "g5.xlarge": "x86_64", "g4dn.xlarge": "x86_64", "m7i-flex.large": "x86_64", "m7a.large": "x86_64", "c5.large": "x86_64",
+        });
     });
 
     test("a pinned AMI id is used as given, with no lookup", async () => {

@@ -105,7 +105,7 @@ export const ScalingSchema = z.strictObject({
     requestsPerTarget: z.number({ error: "must be a number (requests per target per minute)" }).positive({ error: "must be greater than 0" }).optional(),
     /**
      * Seconds after launch before a new instance's metrics count (the group's DefaultInstanceWarmup),
-     * 0–3600: keeps scale-out from adding more instances while the first ones boot. Default: healthCheck.gracePeriodSeconds (120).
+     * 0–3600: keeps scale-out from adding more instances while the first ones boot. Default: healthCheck.gracePeriodSeconds (120), at most 3600.
      * https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-default-instance-warmup.html
      */
     instanceWarmupSeconds: seconds(0, 3600).optional(),
@@ -220,7 +220,8 @@ export function resolveScaling(raw: ParsedScaling | undefined, gracePeriodSecond
     return {
         cpuTargetPercent: cpu,
         ...(s.requestsPerTarget !== undefined ? { requestsPerTarget: s.requestsPerTarget } : {}),
-        instanceWarmupSeconds: s.instanceWarmupSeconds ?? gracePeriodSeconds,
+        // The warmup takes at most 3600 s; a longer grace period still bounds health checks only.
+        instanceWarmupSeconds: s.instanceWarmupSeconds ?? Math.min(gracePeriodSeconds, 3600),
         scaleInCooldownSeconds: s.scaleInCooldownSeconds ?? SCALING_DEFAULTS.scaleInCooldownSeconds,
         schedule: (s.schedule ?? []).map((a, i) => ({ ...a, name: a.name ?? `schedule-${i}` })),
         ...(s.stepScaling ? {
@@ -312,6 +313,10 @@ export function scalingIssues(s: ResolvedScaling, raw: ParsedScaling | undefined
 
     if (s.warmPool) {
         if (cap.max === 0) push(["warmPool"], raw?.warmPool, "cannot be used on a group whose capacity.max is 0 (it would never launch an instance)");
+        const wp = s.warmPool;
+        if (wp.maxPreparedCapacity !== -1 && wp.minSize > wp.maxPreparedCapacity) {
+            push(["warmPool", "minSize"], wp.minSize, `must be at most warmPool.maxPreparedCapacity (${wp.maxPreparedCapacity})`);
+        }
         if (ctx.launchMode !== "template") {
             const why = ctx.launchMode === "attribute-based" ? "attribute-based instance selection" : "several instance types";
             push(["warmPool"], raw?.warmPool, `needs exactly one pinned instance type (instance.instanceTypes: ["m7i.large"]): AWS refuses a warm pool on a group with a mixed-instances policy, which ${why} uses`);

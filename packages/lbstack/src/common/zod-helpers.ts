@@ -47,7 +47,19 @@ const IPV6_CIDR = /^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 /** An IPv4 or IPv6 CIDR block such as `10.0.0.0/16` or `2001:db8::/32`. */
 export const cidr = z.string().refine((s) => IPV4_CIDR.test(s) || (s.includes(":") && IPV6_CIDR.test(s)), {
     error: "must be an IPv4 or IPv6 CIDR block such as 10.0.0.0/16",
+}).refine((s) => !IPV4_CIDR.test(s) || ipv4NetworkAddress(s) === s, {
+    error: "must be a network address: its host bits must be zero (AWS rejects 10.0.0.1/16; write 10.0.0.0/16)",
 });
+
+/** `a.b.c.d/p` with the host bits cleared: 10.0.0.1/16 → 10.0.0.0/16. */
+export function ipv4NetworkAddress(cidrBlock: string): string {
+    const [ip, bits] = cidrBlock.split("/");
+    const prefix = Number(bits);
+    const n = ip.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
+    const mask = prefix === 0 ? 0 : 2 ** 32 - 2 ** (32 - prefix);
+    const net = Number((BigInt(n) & BigInt(mask)));
+    return `${[24, 16, 8, 0].map((sh) => (net / 2 ** sh) & 255).join(".")}/${prefix}`;
+}
 
 /** AWS tags: at most 50, keys 1–128 chars, values ≤ 256 chars, no `aws:` prefix. */
 export const tags = z.record(z.string(), z.string().max(256, { error: "tag values are at most 256 characters" }))

@@ -1,9 +1,13 @@
 /**
  * Configuration of the failover controller Lambda.
  *
- * Pulumi serialises a {@link FailoverControllerConfig} to JSON in the Lambda environment
- * variable {@link CONFIG_ENV_VAR}; the handler parses it with {@link parseFailoverConfig} on
- * every invocation and refuses to run on a bad value.
+ * Pulumi serialises a {@link FailoverControllerConfig} with {@link encodeFailoverConfig} into the
+ * Lambda environment variable {@link CONFIG_ENV_VAR}; the handler parses it with
+ * {@link parseFailoverConfig} on every invocation and refuses to run on a bad value.
+ *
+ * The serialised form is compact because Lambda allows 4 KB for all environment variables
+ * together: each route is stored as its rule id only (see {@link FailoverConfigJson}), and the
+ * handler rebuilds the rule ARNs from the listener ARN. `config-size.ts` bounds the size.
  *
  * This module is zipped into the Lambda as compiled: it imports nothing (no zod, no other
  * lbstack module), so the checks are written by hand. The Pulumi component can call
@@ -61,6 +65,11 @@ export interface FailoverAutoScalingGroup {
     desiredCapacity: number;
     /** Maximum size Pulumi configured (integer, at least `desiredCapacity`); scale-out never goes above it. */
     maxSize: number;
+    /**
+     * Name of the controller's terminate lifecycle hook on this group (1–255 characters). The poll
+     * loop completes this hook's actions for instances it finds in `Terminating:Wait`.
+     */
+    lifecycleHookName: string;
 }
 
 /**
@@ -100,6 +109,51 @@ export interface FailoverControllerConfig {
      * invocations. Pulumi creates it (initial value `{}`) with `ignoreChanges` on its value.
      */
     stateParameterName: string;
+    /**
+     * True when the Lambda has no reserved concurrency, so two invocations may run at once: the
+     * handler then re-reads the state version before every tick (see handler.ts, "Overlapping
+     * invocations"). Absent or false with reserved concurrency 1.
+     * @default false
+     */
+    mayOverlap?: boolean;
+}
+
+/**
+ * The JSON text of {@link CONFIG_ENV_VAR}: a {@link FailoverControllerConfig} whose `routes` are
+ * replaced by the rule ids per target, comma-separated (`"9683b2d02a6cabee,1a2b3c4d5e6f7a8b"`).
+ * A rule of listener `…:listener/app/<lb>/<lb-id>/<listener-id>` has the ARN
+ * `…:listener-rule/app/<lb>/<lb-id>/<listener-id>/<rule-id>`, so the id is all the handler needs.
+ * 17 bytes a route instead of ~170 for the ARN inside a `{ ruleArn, target }` object.
+ */
+export interface FailoverConfigJson extends Omit<FailoverControllerConfig, "routes"> {
+    /** Rule ids of the routes that forward to each group, comma-separated; `""` for none. */
+    routes: Record<GroupRole, string>;
+}
+
+/**
+ * `…:listener/app/<lb>/<lb-id>/<listener-id>` → `…:listener-rule/app/<lb>/<lb-id>/<listener-id>`:
+ * every rule of the listener has an ARN of this prefix, a `/` and the rule id. Also what the
+ * controller's IAM policy grants ModifyRule on (with `/*`).
+ */
+export function listenerRuleArnPrefix(listenerArn: string): string {
+    return listenerArn.replace(/:listener\//, ":listener-rule/");
+}
+
+/** The rule id: the last `/`-separated part of a rule ARN. */
+export function ruleIdOf(ruleArn: string): string {
+    return ruleArn.slice(ruleArn.lastIndexOf("/") + 1);
+}
+
+/**
+ * The JSON text for {@link CONFIG_ENV_VAR}. Pure reshaping, no validation (the handler validates):
+ * every rule of `routes` must belong to `listenerArn`, as lbstack's rules do (it creates each one
+ * on that listener), since only the rule id is kept.
+ */
+export function encodeFailoverConfig(config: FailoverControllerConfig): string {
+    const ids = (role: GroupRole) => config.routes.filter((r) => r.target === role).map((r) => ruleIdOf(r.ruleArn)).join(",");
+    const { routes: _routes, ...rest } = config;
+    const json: FailoverConfigJson = { ...rest, routes: { primary: ids("primary"), backup: ids("backup") } };
+    return JSON.stringify(json);
 }
 
 /** One problem in the config: where, what was there, what is wrong. */
@@ -135,7 +189,11 @@ function formatIssue(issue: FailoverConfigIssue): string {
     return `${where} (${shown}): ${issue.message}`;
 }
 
-/** Parses and validates the JSON text of {@link CONFIG_ENV_VAR}. Throws {@link FailoverConfigError}. */
+/**
+ * Parses the JSON text of {@link CONFIG_ENV_VAR} (a {@link FailoverConfigJson}), rebuilds the rule
+ * ARNs from the listener ARN and the rule ids, and validates the result. Throws
+ * {@link FailoverConfigError} listing every problem.
+ */
 export function parseFailoverConfig(json: string | undefined): FailoverControllerConfig {
     if (json === undefined || json.trim() === "") {
         throw new FailoverConfigError([{ path: "", value: undefined, message: `${CONFIG_ENV_VAR} is not set` }]);
@@ -146,7 +204,31 @@ export function parseFailoverConfig(json: string | undefined): FailoverControlle
     } catch (e) {
         throw new FailoverConfigError([{ path: "", value: undefined, message: `is not valid JSON: ${(e as Error).message}` }]);
     }
-    return validateFailoverConfig(value);
+    return validateFailoverConfig(expandRoutes(value));
+}
+
+const RULE_ID = /^[0-9a-f]+$/;
+
+/**
+ * The config object with `routes` in the {@link FailoverControllerConfig} form. A `routes` that is
+ * not `{ primary, backup }` of comma-separated rule ids is passed through as it is, so that the
+ * validator names it; a bad id becomes a bad rule ARN the validator names with its position.
+ */
+function expandRoutes(value: unknown): unknown {
+    if (!isObject(value) || !isObject(value.routes)) return value;
+    const routes = value.routes;
+    const keys = Object.keys(routes);
+    if (keys.length !== 2 || !GROUP_ROLES.every((r) => typeof routes[r] === "string") || typeof value.listenerArn !== "string") return value;
+    const prefix = listenerRuleArnPrefix(value.listenerArn);
+    const expanded: { ruleArn: string; target: GroupRole }[] = [];
+    for (const target of GROUP_ROLES) {
+        for (const id of (routes[target] as string).split(",")) {
+            if (id === "" && routes[target] === "") continue;
+            // A malformed id keeps a shape the rule ARN pattern rejects, instead of being dropped.
+            expanded.push({ ruleArn: RULE_ID.test(id) ? `${prefix}/${id}` : `rule id ${JSON.stringify(id)}`, target });
+        }
+    }
+    return { ...value, routes: expanded };
 }
 
 const ARN_KIND = {
@@ -160,7 +242,9 @@ const PARAMETER_NAME = /^[a-zA-Z0-9_.\-/]{1,1011}$/;
 const ASG_NAME = /^.{1,255}$/s;
 
 const TOP_KEYS = ["listenerArn", "targetGroupArns", "weights", "pin", "minHealthy", "settleSeconds", "pollSeconds",
-    "routes", "autoScalingGroups", "stateParameterName"];
+    "routes", "autoScalingGroups", "stateParameterName", "mayOverlap"];
+// Lifecycle hook names: 1–255 characters (the API's own limit).
+const HOOK_NAME = /^[A-Za-z0-9\-_\/]{1,255}$/;
 
 /**
  * Checks an already-parsed config object and returns it typed. Unknown keys are errors (they
@@ -218,6 +302,7 @@ export function validateFailoverConfig(value: unknown): FailoverControllerConfig
         add("routes", value.routes, "must be a list (possibly empty) of { ruleArn, target }");
     } else {
         const seen = new Set<string>();
+        const rulePrefix = typeof value.listenerArn === "string" ? listenerRuleArnPrefix(value.listenerArn) + "/" : undefined;
         value.routes.forEach((route: unknown, i: number) => {
             const path = `routes.${i}`;
             if (!isObject(route)) {
@@ -226,6 +311,10 @@ export function validateFailoverConfig(value: unknown): FailoverControllerConfig
             }
             unknownKeys(route, ["ruleArn", "target"], path, add);
             matchString(route.ruleArn, `${path}.ruleArn`, ARN_KIND.rule, "must be a listener rule ARN", add);
+            if (typeof route.ruleArn === "string" && ARN_KIND.rule.test(route.ruleArn) && rulePrefix && !route.ruleArn.startsWith(rulePrefix)) {
+                // The IAM policy grants ModifyRule on this listener's rules only.
+                add(`${path}.ruleArn`, route.ruleArn, "must be a rule of listenerArn");
+            }
             if (route.target !== "primary" && route.target !== "backup") {
                 add(`${path}.target`, route.target, 'must be "primary" or "backup"');
             }
@@ -247,6 +336,7 @@ export function validateFailoverConfig(value: unknown): FailoverControllerConfig
 
     matchString(value.stateParameterName, "stateParameterName", PARAMETER_NAME,
         "must be an SSM parameter name (letters, digits, _.-/; up to 1011 characters)", add);
+    if (value.mayOverlap !== undefined && typeof value.mayOverlap !== "boolean") add("mayOverlap", value.mayOverlap, "must be true, false or absent");
 
     if (issues.length > 0) throw new FailoverConfigError(issues);
     return value as unknown as FailoverControllerConfig;
@@ -296,11 +386,12 @@ function checkMinHealthy(v: unknown, path: string, add: Add): void {
 
 function checkAsg(v: unknown, path: string, add: Add): void {
     if (!isObject(v)) {
-        add(path, v, "must be an object { name, desiredCapacity, maxSize }");
+        add(path, v, "must be an object { name, desiredCapacity, maxSize, lifecycleHookName }");
         return;
     }
-    unknownKeys(v, ["name", "desiredCapacity", "maxSize"], path, add);
+    unknownKeys(v, ["name", "desiredCapacity", "maxSize", "lifecycleHookName"], path, add);
     matchString(v.name, `${path}.name`, ASG_NAME, "must be an auto-scaling group name (1–255 characters)", add);
+    matchString(v.lifecycleHookName, `${path}.lifecycleHookName`, HOOK_NAME, "must be a lifecycle hook name (1–255 letters, digits, -_/)", add);
     const desiredOk = Number.isInteger(v.desiredCapacity) && v.desiredCapacity >= 0;
     if (!desiredOk) add(`${path}.desiredCapacity`, v.desiredCapacity, "must be an integer of at least 0");
     if (!(Number.isInteger(v.maxSize) && v.maxSize >= 0)) {

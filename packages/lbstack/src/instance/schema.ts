@@ -209,6 +209,17 @@ export function instanceIssues(spec: ResolvedInstance): RelativeIssue[] {
             }
         }
     }
+    if (s.kmsKeyId !== undefined && !s.encrypted) {
+        issues.push({ path: at("encrypted"), value: false, message: "must be true when storage.kmsKeyId is set (EC2 encrypts with a key only on an encrypted volume)" });
+    }
+    if (spec.instanceTypes) {
+        spec.instanceTypes.forEach((t, i) => {
+            const arch = instanceTypeArchitecture(t);
+            if (arch !== spec.architecture) {
+                issues.push({ path: ["instanceTypes", i], value: t, message: `is an ${arch} (${arch === "arm64" ? "Graviton" : "Intel/AMD"}) type but architecture is ${spec.architecture}: the AMI would not boot (set architecture: "${arch}")` });
+            }
+        });
+    }
     if (spec.instanceTypes) {
         for (const field of ["networkBandwidthGbps", "ebsBandwidthMbps", "burstable"] as const) {
             if (spec.explicit.has(field)) {
@@ -222,4 +233,16 @@ export function instanceIssues(spec: ResolvedInstance): RelativeIssue[] {
         });
     }
     return issues;
+}
+
+/**
+ * The architecture of an instance type from its family name: Graviton families carry a "g" in
+ * the suffix after the generation digit (m7g, c7gn, r6gd, t4g, x2gd, im4gn, is4gen, hpc7g);
+ * everything else in the current EC2 catalogue that lbstack can launch is x86_64 (g5 and g6
+ * are NVIDIA GPU families on x86, their "g" is the prefix).
+ */
+export function instanceTypeArchitecture(instanceType: string): "x86_64" | "arm64" {
+    const family = instanceType.split(".")[0];
+    const m = /^[a-z]+\d+([a-z-]*)$/.exec(family);
+    return m && m[1].includes("g") ? "arm64" : "x86_64";
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { IPV4_CIDR, inputString, inputStringList, int } from "../common/zod-helpers";
+import { IPV4_CIDR, inputString, inputStringList, int, ipv4NetworkAddress } from "../common/zod-helpers";
 
 const subnetIds = (which: string) => inputStringList(
     { test: (s) => /^subnet-[0-9a-f]{8,17}$/.test(s), message: "subnet IDs such as subnet-0123456789abcdef0" },
@@ -23,7 +23,8 @@ export const NetworkSpecSchema = z.strictObject({
      * /23 up to 4, a /22 up to 6). Default `10.0.0.0/16`.
      */
     cidrBlock: z.string().regex(IPV4_CIDR, { error: "must be an IPv4 CIDR block such as 10.0.0.0/16" })
-        .refine((s) => { const p = Number(s.split("/")[1]); return p >= 16 && p <= 24; }, { error: "must have a prefix between /16 and /24 (AWS allows /16–/28 for a VPC; smaller leaves no room for a public and a private subnet per AZ)" }).optional(),
+        .refine((s) => { const p = Number(s.split("/")[1]); return p >= 16 && p <= 24; }, { error: "must have a prefix between /16 and /24 (AWS allows /16–/28 for a VPC; smaller leaves no room for a public and a private subnet per AZ)" })
+        .refine((s) => ipv4NetworkAddress(s) === s, { error: "must be a network address: its host bits must be zero (AWS rejects 10.0.0.1/16; write 10.0.0.0/16)" }).optional(),
     /** New VPC: Availability Zones, 2–6. Default 2. */
     availabilityZones: int(2, 6, "AZs").optional(),
     /** New VPC: NAT gateways for outbound traffic from private subnets: `single` (cheapest), `one-per-az` (survives an AZ outage) or `none` (instances then need VPC endpoints for SSM). Default `single`. */
@@ -37,6 +38,17 @@ export const NetworkSpecSchema = z.strictObject({
         }
         for (const k of created) {
             ctx.addIssue({ code: "custom", path: [k], message: "only applies to a new VPC; it cannot be combined with vpcId/subnet IDs" });
+        }
+    }
+    for (const k of ["publicSubnetIds", "privateSubnetIds"] as const) {
+        const ids = n[k];
+        if (Array.isArray(ids)) {
+            const seen = new Set<string>();
+            ids.forEach((id, i) => {
+                if (typeof id !== "string") return;
+                if (seen.has(id)) ctx.addIssue({ code: "custom", path: [k, i], message: "is listed twice (give one subnet per Availability Zone)" });
+                seen.add(id);
+            });
         }
     }
     if (own.length === 0 && n.cidrBlock !== undefined) {

@@ -388,6 +388,15 @@ function failoverIssues(r: ResolvedStackSpec, push: Push) {
             }
         }
     }
+    // The controller moves traffic only to a group that is up, and scales the survivor out only
+    // after it has moved traffic: a group that may sit below the threshold can never take over.
+    const needed = "count" in f.minHealthy ? f.minHealthy.count : 1;
+    for (const role of GROUP_ROLES) {
+        const c = r.groups[role].capacity;
+        if (c.max > 0 && needed <= c.max && c.min < needed) {
+            push([role, "capacity", "min"], c.min, `must be at least ${needed} with failover on (traffic.failover.minHealthy): a smaller ${role} never counts as up, so traffic could never fail over to it (raise it, or set traffic.failover to false)`);
+        }
+    }
 }
 
 function routeIssues(r: ResolvedStackSpec, spec: ParsedSpec, push: Push) {
