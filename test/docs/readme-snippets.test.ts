@@ -6,8 +6,10 @@ import { runWithMocks } from "../../packages/lbstack/src/plan/mock-runtime";
 /**
  * The README's "compose your own" snippet (`AppGroup` + `parseStackSpec`) is run as written: its
  * code is read from README.md, so an edit that breaks it fails here instead of in a user's program.
+ * The README's list of transform keys is compared with the `…Transforms` interfaces.
  */
 const README = path.resolve(__dirname, "../../README.md");
+const SRC = path.resolve(__dirname, "../../packages/lbstack/src");
 
 /** The ```ts blocks of README.md, in order. */
 function tsBlocks(): string[] {
@@ -63,4 +65,29 @@ test("the whole snippet runs: the AppGroup it builds registers without a validat
     if (caught) throw new Error(`the README snippet throws: ${LbstackValidationError.is(caught) ? caught.message : String(caught)}`);
     expect(workers).toBeInstanceOf(AppGroup);
     expect(plan.resources.map((r) => r.type)).toContain("aws:autoscaling/group:Group");
+});
+
+/** The optional fields of `export interface <name>` in `file` (relative to src). */
+function interfaceKeys(file: string, name: string): string[] {
+    const text = fs.readFileSync(path.join(SRC, file), "utf8");
+    const body = new RegExp(`export interface ${name}\\b[^{]*\\{([\\s\\S]*?)\\n\\}`).exec(text);
+    if (!body) throw new Error(`no interface ${name} in ${file}`);
+    return [...body[1].matchAll(/^ {4}(\w+)\?:/gm)].map((m) => m[1]);
+}
+
+test("the README lists every transform key of LoadBalancedStack, and no other", () => {
+    const readme = fs.readFileSync(README, "utf8");
+    const start = readme.indexOf("Transform keys");
+    const end = readme.indexOf("A transform that turns", start);
+    expect(start).toBeGreaterThan(0);
+    const listed = new Set([...readme.slice(start, end).matchAll(/`([a-z]\w*)`/g)].map((m) => m[1]));
+    const keys = new Set([
+        ...interfaceKeys("stack/load-balanced-stack.ts", "LoadBalancedStackTransforms"),
+        ...interfaceKeys("load-balancer/load-balancer.ts", "LoadBalancerTransforms"),
+        ...interfaceKeys("app-group/app-group.ts", "AppGroupTransforms"),
+        ...interfaceKeys("failover/controller.ts", "FailoverControllerTransforms"),
+        ...interfaceKeys("monitoring/monitoring.ts", "MonitoringTransforms"),
+    ]);
+    expect(keys.size).toBeGreaterThan(20); // the regexes found the interfaces
+    expect([...listed].sort()).toEqual([...keys].sort());
 });
