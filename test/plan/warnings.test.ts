@@ -4,6 +4,16 @@ import { formatWarning, stackWarnings } from "../../packages/lbstack/src/plan/wa
 const spec = resolvedSpec;
 
 describe("plan warnings", () => {
+    test("valid choices that a mandatory lbstack policy refuses are announced", () => {
+        const codes = (o: object) => stackWarnings("app", spec(o as any)).map((w) => w.code);
+        expect(codes({ monitoring: false })).toContain("access-logs-off");
+        expect(codes({ loadBalancer: { type: "network" }, primary: { capacity: { min: 2, max: 6 }, protocol: "TCP" }, backup: { capacity: { min: 1, max: 3 }, protocol: "TCP" } })).toContain("access-logs-off");
+        expect(codes({ instance: { vcpus: 2, memoryGiB: 4, metadataHopLimit: 2 } })).toEqual(expect.arrayContaining(["imds-hop-limit"]));
+        expect(codes({ loadBalancer: { listener: { port: 8080 } } })).toContain("world-open-port");
+        expect(codes({ loadBalancer: { listener: { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc", sslPolicy: "ELBSecurityPolicy-2016-08" } } })).toContain("tls-policy-no-tls13");
+        expect(codes({})).not.toEqual(expect.arrayContaining(["access-logs-off", "imds-hop-limit", "world-open-port", "tls-policy-no-tls13"]));
+    });
+
     test("the defaults: one NAT gateway, no deletion protection, a world-open plain HTTP listener", () => {
         expect(stackWarnings("app", spec()).map((w) => w.code)).toEqual(["nat-single", "deletion-protection-off", "listener-world-open", "listener-plaintext"]);
     });

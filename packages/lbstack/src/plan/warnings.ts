@@ -52,9 +52,24 @@ export function stackWarnings(name: string, spec: ResolvedStackSpec): PlanWarnin
         if (!g.instance.storage.encrypted) {
             warn("storage-unencrypted", `${role}.instance.storage.encrypted`, `is false: ${role} root volumes are not encrypted`);
         }
+        if (g.instance.metadataHopLimit > 1) {
+            warn("imds-hop-limit", `${role}.instance.metadataHopLimit`, `is ${g.instance.metadataHopLimit}: containers on ${role} instances can reach instance credentials; the lbstack-imdsv2-required policy (mandatory, hop limit 1) fails`);
+        }
         if (g.allowAllEgress) {
             warn("egress-open", `${role}.allowAllEgress`, `is true: ${role} instances may open any outbound connection, not only HTTPS`);
         }
+    }
+    // Valid choices that the lbstack-policy pack's mandatory rules refuse: say so before --policy does.
+    const noLogs = spec.monitoring === false || spec.monitoring.accessLogs === false;
+    if (noLogs) {
+        const why = lb.type === "network" ? "network load balancers get no lbstack access-log bucket" : spec.monitoring === false ? "monitoring is false" : "monitoring.accessLogs is false";
+        warn("access-logs-off", lb.type === "network" ? "loadBalancer.type" : "monitoring.accessLogs", `leaves access logs off (${why}): no request is recorded, and the lbstack-lb-access-logs policy (mandatory) fails`);
+    }
+    if (l.sslPolicy !== undefined && !l.sslPolicy.includes("TLS13")) {
+        warn("tls-policy-no-tls13", "loadBalancer.listener.sslPolicy", `is ${l.sslPolicy}, which does not offer TLS 1.3; the lbstack-listener-tls13 policy (mandatory) fails`);
+    }
+    if (!lb.internal && (lb.allowedCidrs === undefined || lb.allowedCidrs.some((c) => WORLD.has(c))) && ![80, 443].includes(l.port)) {
+        warn("world-open-port", "loadBalancer.listener.port", `is ${l.port} and open to the whole internet; the lbstack-sg-no-world-ingress policy (mandatory) allows only 80 and 443 unless configured`);
     }
     if (spec.groups.primary.capacity.min === 1 && spec.traffic.weights.primary > 0) {
         warn("primary-single-instance", "primary.capacity.min", "is 1: one instance in one AZ serves the primary share; its failure leaves primary without a target until a replacement passes health checks");
