@@ -52,6 +52,14 @@ describe("your own VPC", () => {
         expect(named(run.resources, "app-lb-primary").inputs.vpcId).toBe(network.vpcId);
     });
 
+    test("only an internal load balancer without allowedCidrs looks up your VPC's CIDR", async () => {
+        const network = { vpcId: "vpc-0123456789abcdef0", publicSubnetIds: ["subnet-0000000a", "subnet-0000000b"], privateSubnetIds: ["subnet-0000000c", "subnet-0000000d"] };
+        const lookups = (run: { calls: { token: string }[] }) => run.calls.filter((c) => c.token === "aws:ec2/getVpc:getVpc").length;
+        expect(lookups(await planStack(withPatch(baseArgs(), { network }), { preview: false }))).toBe(0);
+        expect(lookups(await planStack(withPatch(baseArgs(), { network, loadBalancer: { internal: true } }), { preview: false }))).toBe(1);
+        expect(lookups(await planStack(withPatch(baseArgs(), { network, loadBalancer: { internal: true, allowedCidrs: ["10.1.0.0/16"] } }), { preview: false }))).toBe(0);
+    });
+
     test("an internal load balancer goes in the private subnets and admits only the VPC's CIDR by default", async () => {
         const run = await planStack(withPatch(baseArgs(), { network: { cidrBlock: "10.20.0.0/16" }, loadBalancer: { internal: true } }), { preview: false });
         expect(named(run.resources, "app-lb-lb").inputs).toMatchObject({ internal: true, subnets: ["subnet-private-0", "subnet-private-1"] });

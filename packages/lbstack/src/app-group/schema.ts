@@ -3,6 +3,9 @@ import { int } from "../common/zod-helpers";
 import { InstanceOverrideSchema } from "../instance/schema";
 import { DeploySchema, ScalingSchema } from "./operations-schema";
 
+/** AWS ranges of the health check timings (ELBv2 CreateTargetGroup). */
+export const HEALTH_CHECK_LIMITS = { intervalSeconds: [5, 300], timeoutSeconds: [2, 120] } as const;
+
 /**
  * The target group health check. Defaults make failures and deploys fast: a dead instance is
  * detected in interval × unhealthyThreshold = 20 s (AWS defaults: 30 s × 2 = 60 s, and the
@@ -16,9 +19,9 @@ export const HealthCheckSchema = z.strictObject({
     /** Health check protocol: HTTP, HTTPS or TCP (TCP only on a network load balancer). Default: HTTP, or TCP for a TCP target group. */
     protocol: z.enum(["HTTP", "HTTPS", "TCP"]).optional(),
     /** Seconds between checks, 5–300. Default 10 (AWS: 30). */
-    intervalSeconds: int(5, 300, "seconds").optional(),
+    intervalSeconds: int(...HEALTH_CHECK_LIMITS.intervalSeconds, "seconds").optional(),
     /** Seconds without a response that count as a failure, 2–120 and less than intervalSeconds. Default 5. */
-    timeoutSeconds: int(2, 120, "seconds").optional(),
+    timeoutSeconds: int(...HEALTH_CHECK_LIMITS.timeoutSeconds, "seconds").optional(),
     /** Consecutive successes before an unhealthy target is healthy again, 2–10. Default 2 (AWS: 5). */
     healthyThreshold: int(2, 10).optional(),
     /** Consecutive failures before a target is unhealthy, 2–10. Default 2. */

@@ -58,8 +58,8 @@ export interface LoadBalancerArgs {
     vpcId: pulumi.Input<string>;
     /** Subnets of the load balancer (public for internet-facing, private for internal), at least two AZs. */
     subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-    /** CIDR of the VPC: the default allowed source of an internal load balancer. */
-    vpcCidr: pulumi.Input<string>;
+    /** CIDR of the VPC: the default allowed source of an internal load balancer. Required when `spec.internal` is true and `spec.allowedCidrs` is unset. */
+    vpcCidr?: pulumi.Input<string>;
     /** The validated load balancer spec (see `parseStackSpec`). */
     spec: ResolvedLoadBalancer;
     /** The two groups' validated specs: port, protocol, health check, deregistration delay. */
@@ -120,7 +120,10 @@ export class LoadBalancer extends pulumi.ComponentResource {
             tags: { ...tags, Name: name },
         }, parent));
 
-        const cidrs: pulumi.Input<string>[] = spec.allowedCidrs ?? (spec.internal ? [args.vpcCidr] : [...LOAD_BALANCER_DEFAULTS.worldCidrs]);
+        if (spec.internal && spec.allowedCidrs === undefined && args.vpcCidr === undefined) {
+            throw new Error(`LoadBalancer ${name}: an internal load balancer without allowedCidrs needs vpcCidr (its default allowed source)`);
+        }
+        const cidrs: pulumi.Input<string>[] = spec.allowedCidrs ?? (spec.internal ? [args.vpcCidr!] : [...LOAD_BALANCER_DEFAULTS.worldCidrs]);
         for (const { role, port } of listenerPorts(spec)) {
             cidrs.forEach((cidr, i) => {
                 const v6 = typeof cidr === "string" && cidr.includes(":");

@@ -29,7 +29,6 @@ export interface NetworkArgs {
 /** A new awsx VPC (public and private subnets per AZ, NAT gateways) or the user's own VPC and subnets. */
 export class Network extends pulumi.ComponentResource {
     readonly vpcId: pulumi.Output<string>;
-    readonly vpcCidr: pulumi.Output<string>;
     readonly publicSubnetIds: pulumi.Output<string[]>;
     readonly privateSubnetIds: pulumi.Output<string[]>;
     /** The awsx VPC, when lbstack created one. */
@@ -39,7 +38,7 @@ export class Network extends pulumi.ComponentResource {
         super(TYPE_TOKENS.Network, name, {}, opts);
         const spec = args.spec;
         if (spec.kind === "new") {
-            const [vpcName, vpcArgs] = applyTransform(args.transform?.vpc, `${name}-vpc`, {
+            const [vpcName, vpcArgs, vpcOpts] = applyTransform(args.transform?.vpc, `${name}-vpc`, {
                 cidrBlock: spec.cidrBlock,
                 numberOfAvailabilityZones: spec.availabilityZones,
                 natGateways: { strategy: NAT_STRATEGY[spec.natGateways] },
@@ -47,18 +46,32 @@ export class Network extends pulumi.ComponentResource {
                 enableDnsHostnames: true,
                 enableDnsSupport: true,
                 tags: { ...(args.tags ?? {}), Name: name },
-            } as awsx.ec2.VpcArgs, {});
-            this.vpc = new awsx.ec2.Vpc(vpcName, vpcArgs, { parent: this });
+            } as awsx.ec2.VpcArgs, { parent: this });
+            this.vpc = new awsx.ec2.Vpc(vpcName, vpcArgs, { ...vpcOpts, parent: this });
             this.vpcId = this.vpc.vpcId;
-            this.vpcCidr = pulumi.output(spec.cidrBlock);
             this.publicSubnetIds = this.vpc.publicSubnetIds;
             this.privateSubnetIds = this.vpc.privateSubnetIds;
         } else {
             this.vpcId = pulumi.output(spec.vpcId);
-            this.vpcCidr = aws.ec2.getVpcOutput({ id: spec.vpcId }, { parent: this }).cidrBlock;
             this.publicSubnetIds = pulumi.output(spec.publicSubnetIds);
             this.privateSubnetIds = pulumi.output(spec.privateSubnetIds);
         }
+        this.spec = spec;
         this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
+    }
+
+    private readonly spec: ResolvedNetwork;
+    private cidr?: pulumi.Output<string>;
+
+    /**
+     * The VPC's IPv4 CIDR: the configured block of a new VPC, or looked up (once, on first use) for
+     * your own VPC, so a stack that never needs it makes no lookup.
+     */
+    get vpcCidr(): pulumi.Output<string> {
+        if (this.cidr === undefined) {
+            const spec = this.spec;
+            this.cidr = spec.kind === "new" ? pulumi.output(spec.cidrBlock) : aws.ec2.getVpcOutput({ id: spec.vpcId }, { parent: this }).cidrBlock;
+        }
+        return this.cidr;
     }
 }

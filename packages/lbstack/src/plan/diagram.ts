@@ -1,7 +1,7 @@
 import type { PlannedComponent } from "../common/registry";
 import { TYPE_TOKENS } from "../common/tokens";
-import { GROUP_ROLES, GroupRole, ResolvedRoute, ResolvedStackSpec } from "../stack/schema";
-import { routedWeights, trafficShares } from "./figures";
+import { GROUP_ROLES, GroupRole, initialRouting, ResolvedRoute, ResolvedStackSpec } from "../stack/schema";
+import { trafficShares } from "./figures";
 
 /**
  * A Mermaid `flowchart` of what a program builds, per `LoadBalancedStack`: clients → load
@@ -115,7 +115,7 @@ function stackLines(id: string, name: string, spec: ResolvedStackSpec, children:
     const lb = spec.loadBalancer;
     const l = lb.listener;
     const net = spec.network;
-    const weights = routedWeights(spec);
+    const weights = initialRouting(spec).weights;
     const shares = trafficShares(weights);
     const lines: string[] = [];
     const add = (indent: number, text: string) => lines.push(`${"    ".repeat(indent)}${text}`);

@@ -1,6 +1,6 @@
 import type { PlannedComponent } from "../common/registry";
 import { TYPE_TOKENS } from "../common/tokens";
-import { GROUP_ROLES, GroupRole, ResolvedGroup, ResolvedStackSpec } from "../stack/schema";
+import { GROUP_ROLES, GroupRole, initialRouting, ResolvedGroup, ResolvedStackSpec } from "../stack/schema";
 import { groupOperationsFigures } from "../app-group/figures";
 import { alarmDefinitions, alarmFigures } from "../monitoring/alarms";
 import { failoverFigures } from "../failover/schema";
@@ -142,13 +142,6 @@ export function trafficShares(weights: Record<GroupRole, number>): Record<GroupR
     return { primary: roundTo((weights.primary / total) * 100, 0.1), backup: roundTo((weights.backup / total) * 100, 0.1) };
 }
 
-/** The weights the listener is created with: the configured ones, or all to the pinned group. */
-export function routedWeights(spec: ResolvedStackSpec): Record<GroupRole, number> {
-    const pin = spec.traffic.pin;
-    if (pin === undefined) return spec.traffic.weights;
-    return { primary: pin === "primary" ? 100 : 0, backup: pin === "backup" ? 100 : 0 };
-}
-
 /** The `groups` section: every {@link GROUP_FIGURE_SECTIONS} entry for both groups. */
 export function groupsSection(sections: readonly GroupFigureSection[] = GROUP_FIGURE_SECTIONS): StackFigureSection {
     return {
@@ -169,7 +162,7 @@ export function groupsSection(sections: readonly GroupFigureSection[] = GROUP_FI
 /** The top-level sections of a stack's figures, in output order. */
 export const STACK_FIGURE_SECTIONS: StackFigureSection[] = [
     groupsSection(),
-    { key: "traffic", compute: (context) => trafficShares(routedWeights(context.spec)) },
+    { key: "traffic", compute: (context) => trafficShares(initialRouting(context.spec).weights) },
     failoverSection(),
     alarmsSection(),
 ];

@@ -8,7 +8,7 @@ import { Network } from "../network/network";
 import { FailoverController, FailoverControllerTransforms } from "../failover/controller";
 import { Monitoring, MonitoringTransforms } from "../monitoring/monitoring";
 import type * as awsx from "@pulumi/awsx";
-import { GROUP_ROLES, GroupRole, LoadBalancedStackSpec, parseStackSpec, ResolvedStackSpec } from "./schema";
+import { GROUP_ROLES, GroupRole, initialRouting, LoadBalancedStackSpec, parseStackSpec, ResolvedStackSpec } from "./schema";
 
 /** Per-child escape hatches: change any underlying resource's args or options. */
 export interface LoadBalancedStackTransforms extends LoadBalancerTransforms, AppGroupTransforms, FailoverControllerTransforms, MonitoringTransforms {
@@ -98,7 +98,7 @@ export class LoadBalancedStack extends pulumi.ComponentResource {
         const loadBalancer = new LoadBalancer(`${name}-lb`, {
             vpcId: network.vpcId,
             subnetIds: lbSubnets,
-            vpcCidr: network.vpcCidr,
+            ...(spec.loadBalancer.internal && spec.loadBalancer.allowedCidrs === undefined ? { vpcCidr: network.vpcCidr } : {}),
             spec: spec.loadBalancer,
             groups: spec.groups,
             weights,
@@ -167,17 +167,4 @@ export class LoadBalancedStack extends pulumi.ComponentResource {
             primaryTargetGroupArn: this.primaryTargetGroupArn, backupTargetGroupArn: this.backupTargetGroupArn,
         });
     }
-}
-
-/**
- * The routing Pulumi writes: the configured weights and routes, or everything to the pinned
- * group. With failover on this is only the routing at creation; the controller owns it after.
- */
-export function initialRouting(spec: ResolvedStackSpec): { weights: Record<GroupRole, number>; routes: ResolvedStackSpec["routes"] } {
-    const pin = spec.traffic.pin;
-    if (!pin) return { weights: spec.traffic.weights, routes: spec.routes };
-    return {
-        weights: { primary: pin === "primary" ? 100 : 0, backup: pin === "backup" ? 100 : 0 },
-        routes: spec.routes.map((r) => ({ ...r, target: pin })),
-    };
 }

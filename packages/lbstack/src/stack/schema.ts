@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { GROUP_DEFAULTS, groupShape } from "../app-group/schema";
+import { GROUP_DEFAULTS, groupShape, HEALTH_CHECK_LIMITS } from "../app-group/schema";
 import { parseSpec } from "../common/validation";
 import { int, tags } from "../common/zod-helpers";
 import { InstanceSpecSchema, instanceIssues, RelativeIssue, resolveInstance, ResolvedInstance } from "../instance/schema";
@@ -56,7 +56,6 @@ export const LoadBalancedStackSpecSchema = z.strictObject({
 
 type ParsedSpec = z.output<typeof LoadBalancedStackSpecSchema>;
 type ParsedGroup = z.output<typeof GroupSpecSchema>;
-type Range = { min: number; max?: number };
 
 export interface ResolvedHealthCheck {
     path: string;
@@ -239,12 +238,13 @@ export function stackIssues(spec: ParsedSpec): RelativeIssue[] {
     const issues: RelativeIssue[] = [];
     const push = (path: (string | number)[], value: unknown, message: string) => issues.push({ path, value, message });
 
-    for (const i of instanceIssues(resolveInstance(spec.instance))) push(["instance", ...i.path], i.value, i.message);
+    const sharedIssues = instanceIssues(resolveInstance(spec.instance));
+    for (const i of sharedIssues) push(["instance", ...i.path], i.value, i.message);
     for (const role of GROUP_ROLES) {
         const override = spec[role].instance;
         if (override && Object.keys(override).length > 0) {
             // Only the merged spec's problems that the override introduced; the shared spec's own are reported above.
-            const shared = new Set(instanceIssues(resolveInstance(spec.instance)).map((i) => i.path.join(".") + i.message));
+            const shared = new Set(sharedIssues.map((i) => i.path.join(".") + i.message));
             for (const i of instanceIssues(r.groups[role].instance)) {
                 if (!shared.has(i.path.join(".") + i.message)) push([role, "instance", ...i.path], i.value, i.message);
             }
@@ -252,7 +252,7 @@ export function stackIssues(spec: ParsedSpec): RelativeIssue[] {
         groupIssues(r, role, spec[role], push);
     }
     loadBalancerIssues(r, spec, push);
-    trafficIssues(r, spec, push);
+    trafficIssues(r, push);
     failoverIssues(r, push);
     tagIssues(r, push);
     routeIssues(r, spec, push);
@@ -268,7 +268,8 @@ function groupIssues(r: ResolvedStackSpec, role: GroupRole, raw: ParsedGroup, pu
     const lbType = r.loadBalancer.type;
     const given = raw.healthCheck ?? {};
     // Compare only values that are themselves valid: an out-of-range timeout already has its own line.
-    const valid = hc.timeoutSeconds >= 2 && hc.timeoutSeconds <= 120 && hc.intervalSeconds >= 5 && hc.intervalSeconds <= 300;
+    const within = (v: number, [lo, hi]: readonly [number, number]) => v >= lo && v <= hi;
+    const valid = within(hc.timeoutSeconds, HEALTH_CHECK_LIMITS.timeoutSeconds) && within(hc.intervalSeconds, HEALTH_CHECK_LIMITS.intervalSeconds);
     if (valid && hc.timeoutSeconds >= hc.intervalSeconds) {
         const why = given.timeoutSeconds === undefined ? ` (timeoutSeconds defaults to ${hc.timeoutSeconds})` : "";
         push([role, "healthCheck", "timeoutSeconds"], hc.timeoutSeconds, `must be less than intervalSeconds (${hc.intervalSeconds})${why}`);
@@ -331,7 +332,7 @@ function loadBalancerIssues(r: ResolvedStackSpec, spec: ParsedSpec, push: Push) 
     }
 }
 
-function trafficIssues(r: ResolvedStackSpec, spec: ParsedSpec, push: Push) {
+function trafficIssues(r: ResolvedStackSpec, push: Push) {
     const w = r.traffic.weights;
     if (w.primary === 0 && w.backup === 0) push(["traffic", "weights"], w, "must not both be 0 (no group would get requests)");
     for (const role of GROUP_ROLES) {
@@ -430,6 +431,19 @@ function routeIssues(r: ResolvedStackSpec, spec: ParsedSpec, push: Push) {
             else byPriority.set(p, i);
         }
     });
+}
+
+/**
+ * The routing Pulumi writes: the configured weights and routes, or everything to the pinned
+ * group. With failover on this is only the routing at creation; the controller owns it after.
+ */
+export function initialRouting(spec: ResolvedStackSpec): { weights: Record<GroupRole, number>; routes: ResolvedStackSpec["routes"] } {
+    const pin = spec.traffic.pin;
+    if (!pin) return { weights: spec.traffic.weights, routes: spec.routes };
+    return {
+        weights: { primary: pin === "primary" ? 100 : 0, backup: pin === "backup" ? 100 : 0 },
+        routes: spec.routes.map((r) => ({ ...r, target: pin })),
+    };
 }
 
 /** Validates a whole stack spec (every problem in one error) and fills in the defaults. */
