@@ -43,11 +43,11 @@ export function resolvedSpec(overrides: Partial<LoadBalancedStackSpec> = {}) {
     return parseStackSpec({ ...baseArgs(), ...overrides });
 }
 
-export function ofType(resources: PlannedResource[], type: string): PlannedResource[] {
+export function ofType<R extends { type: string }>(resources: R[], type: string): R[] {
     return resources.filter((r) => r.type === type);
 }
 
-export function named(resources: PlannedResource[], name: string): PlannedResource {
+export function named<R extends { name: string }>(resources: R[], name: string): R {
     const r = resources.find((x) => x.name === name);
     if (!r) throw new Error(`no resource named ${name}; have ${resources.map((x) => x.name).join(", ")}`);
     return r;

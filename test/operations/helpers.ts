@@ -68,15 +68,8 @@ export async function deployStack(args: LoadBalancedStackArgs): Promise<OpsResou
     }));
 }
 
-export function byType(resources: OpsResource[], type: string): OpsResource[] {
-    return resources.filter((r) => r.type === type);
-}
+export { ofType as byType, named as find } from "../helpers/stack";
 
-export function find(resources: OpsResource[], name: string): OpsResource {
-    const r = resources.find((x) => x.name === name);
-    if (!r) throw new Error(`no resource named ${name}; have ${resources.map((x) => x.name).join(", ")}`);
-    return r;
-}
 
 export const OT = {
     policy: "aws:autoscaling/policy:Policy",
