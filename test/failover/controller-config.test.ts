@@ -1,7 +1,19 @@
 import {
-    FailoverConfigError, parseFailoverConfig, validateFailoverConfig,
+    encodeFailoverConfig, FailoverConfigError, parseFailoverConfig, validateFailoverConfig,
 } from "../../packages/lbstack/src/failover/controller-config";
-import { validConfig } from "./fixtures";
+import { ACCOUNT, validConfig } from "./fixtures";
+
+const RULES = `${ACCOUNT}:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2`;
+
+function parseProblems(json: string): string[] {
+    try {
+        parseFailoverConfig(json);
+    } catch (e) {
+        expect(e).toBeInstanceOf(FailoverConfigError);
+        return (e as FailoverConfigError).issues.map((i) => `${i.path}: ${i.message}`);
+    }
+    return [];
+}
 
 function problems(value: unknown): string[] {
     try {
@@ -13,10 +25,39 @@ function problems(value: unknown): string[] {
     return [];
 }
 
-describe("parseFailoverConfig", () => {
-    it("accepts a valid config and returns it unchanged", () => {
-        expect(parseFailoverConfig(JSON.stringify(validConfig))).toEqual(validConfig);
-        expect(parseFailoverConfig(JSON.stringify({ ...validConfig, pin: "backup", routes: [] })).pin).toBe("backup");
+describe("encodeFailoverConfig and parseFailoverConfig", () => {
+    it("round-trip a valid config", () => {
+        expect(parseFailoverConfig(encodeFailoverConfig(validConfig))).toEqual(validConfig);
+        expect(parseFailoverConfig(encodeFailoverConfig({ ...validConfig, pin: "backup", routes: [] })).pin).toBe("backup");
+        expect(parseFailoverConfig(encodeFailoverConfig({ ...validConfig, mayOverlap: true })).mayOverlap).toBe(true);
+    });
+
+    it("keep only each route's rule id, grouped by target, and rebuild the ARNs from the listener's", () => {
+        const routes = [
+            { ruleArn: `${RULES}/00000000000000a1`, target: "primary" as const },
+            { ruleArn: `${RULES}/00000000000000b2`, target: "backup" as const },
+            { ruleArn: `${RULES}/00000000000000c3`, target: "primary" as const },
+        ];
+        const json = encodeFailoverConfig({ ...validConfig, routes });
+        expect(JSON.parse(json).routes).toEqual({ primary: "00000000000000a1,00000000000000c3", backup: "00000000000000b2" });
+        expect(json).not.toContain("listener-rule");
+        // The primary's routes first, then the backup's: the order of writes among routes of one kind.
+        expect(parseFailoverConfig(json).routes).toEqual([routes[0], routes[2], routes[1]]);
+        expect(JSON.parse(encodeFailoverConfig({ ...validConfig, routes: [] })).routes).toEqual({ primary: "", backup: "" });
+    });
+
+    it("name a routes value that is not rule ids per target, and a bad id, with the rest of the problems", () => {
+        const wire = JSON.parse(encodeFailoverConfig(validConfig));
+        expect(parseProblems(JSON.stringify({ ...wire, routes: [{ ruleArn: validConfig.routes[0].ruleArn, target: "primary" }] }))).toEqual([
+            'routes: must be { primary, backup }, each a comma-separated list of rule ids ("" for none)',
+        ]);
+        expect(parseProblems(JSON.stringify({ ...wire, routes: { primary: "9683b2d02a6cabee,not-an-id", backup: "" }, pollSeconds: 0 }))).toEqual([
+            "routes.primary: must list rule ids (hexadecimal, the last part of a rule ARN)",
+            "pollSeconds: must be an integer from 1 to 60",
+        ]);
+        expect(parseProblems(JSON.stringify({ ...wire, routes: { primary: "9683b2d02a6cabee", backup: "9683b2d02a6cabee" } }))).toEqual([
+            "routes.1.ruleArn: is listed twice",
+        ]);
     });
 
     it("fails loudly when the variable is missing or not JSON", () => {
@@ -34,7 +75,7 @@ describe("parseFailoverConfig", () => {
         };
         let message = "";
         try {
-            parseFailoverConfig(JSON.stringify(bad));
+            parseFailoverConfig(encodeFailoverConfig(bad as any));
         } catch (e) {
             message = (e as Error).message;
         }
@@ -80,6 +121,11 @@ describe("validateFailoverConfig", () => {
         ]);
     });
 
+    it("checks that every route is a rule of the listener (the only rules the IAM policy lets it modify)", () => {
+        const other = `${ACCOUNT}:listener-rule/app/web/50dc6c495c0c9188/0000000000000bad/9683b2d02a6cabee`;
+        expect(problems({ ...validConfig, routes: [{ ruleArn: other, target: "primary" }] })).toEqual(["routes.0.ruleArn: must be a rule of listenerArn"]);
+    });
+
     it("checks routes: target, duplicates, unknown keys", () => {
         const route = validConfig.routes[0];
         expect(problems({ ...validConfig, routes: [route, { ...route, target: "both", weight: 1 }] })).toEqual([
@@ -93,22 +139,28 @@ describe("validateFailoverConfig", () => {
         expect(problems({
             ...validConfig,
             autoScalingGroups: {
-                primary: { name: "web", desiredCapacity: 5, maxSize: 4 },
-                backup: { name: "web", desiredCapacity: -1, maxSize: 2 },
+                primary: { name: "web", desiredCapacity: 5, maxSize: 4, lifecycleHookName: "hook" },
+                backup: { name: "web", desiredCapacity: -1, maxSize: 2, lifecycleHookName: "hook with spaces" },
             },
         })).toEqual([
             "autoScalingGroups.primary.maxSize: must be at least desiredCapacity (5)",
+            "autoScalingGroups.backup.lifecycleHookName: must be a lifecycle hook name (1–255 letters, digits, -_/)",
             "autoScalingGroups.backup.desiredCapacity: must be an integer of at least 0",
             "autoScalingGroups.backup.name: must differ from autoScalingGroups.primary.name",
+        ]);
+        const { lifecycleHookName: _hook, ...noHook } = validConfig.autoScalingGroups.primary;
+        expect(problems({ ...validConfig, autoScalingGroups: { ...validConfig.autoScalingGroups, primary: noHook } })).toEqual([
+            "autoScalingGroups.primary.lifecycleHookName: must be a lifecycle hook name (1–255 letters, digits, -_/)",
         ]);
     });
 
     it("rejects unknown top-level keys (usually typos) and a bad parameter name", () => {
         const { settleSeconds, ...rest } = validConfig;
-        expect(problems({ ...rest, settleSecond: settleSeconds, stateParameterName: "my param" })).toEqual([
-            "settleSecond: is not a known key (expected one of listenerArn, targetGroupArns, weights, pin, minHealthy, settleSeconds, pollSeconds, routes, autoScalingGroups, stateParameterName)",
+        expect(problems({ ...rest, settleSecond: settleSeconds, stateParameterName: "my param", mayOverlap: "yes" })).toEqual([
+            "settleSecond: is not a known key (expected one of listenerArn, targetGroupArns, weights, pin, minHealthy, settleSeconds, pollSeconds, routes, autoScalingGroups, stateParameterName, mayOverlap)",
             "settleSeconds: must be a number of seconds greater than 0",
             "stateParameterName: must be an SSM parameter name (letters, digits, _.-/; up to 1011 characters)",
+            "mayOverlap: must be true, false or absent",
         ]);
     });
 

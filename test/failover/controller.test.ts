@@ -2,18 +2,36 @@ import * as fs from "fs";
 import * as path from "path";
 import { baseArgs, named, ofType, planInvalid, planStack, withPatch } from "../helpers/stack";
 import type { PlanRun } from "../../packages/lbstack/src/plan/mock-runtime";
-import { validateFailoverConfig } from "../../packages/lbstack/src/failover/controller-config";
-import { CONTROLLER_RUNTIME_FILES, controllerRuntimeDir } from "../../packages/lbstack/src/failover/controller";
+import { parseFailoverConfig } from "../../packages/lbstack/src/failover/controller-config";
+import { CONTROLLER_RUNTIME_FILES, controllerRuntimeDir, MAXIMUM_EVENT_AGE_SECONDS } from "../../packages/lbstack/src/failover/controller";
 import { failoverFigures, resolveFailover } from "../../packages/lbstack/src/failover/schema";
+import { MAX_FAILOVER_ROUTES } from "../../packages/lbstack/src/failover/config-size";
 import { parseStackSpec } from "../../packages/lbstack/src";
 
 const LAMBDA = "aws:lambda/function:Function";
 const ROUTES = [{ target: "backup", paths: ["/backup/*"] }, { target: "primary", hosts: ["www.example.com"] }];
 
+/** ARNs of the shape AWS gives, for the load balancer's listener, rules and target groups. */
+const ELB = "arn:aws:elasticloadbalancing:us-east-1:123456789012";
+const LISTENER = `${ELB}:listener/app/app-lb-1a2b3c4/50dc6c495c0c9188/f2f7dc8efc522ab2`;
+const RULES = `${ELB}:listener-rule/app/app-lb-1a2b3c4/50dc6c495c0c9188/f2f7dc8efc522ab2`;
+const RULE_IDS: Record<string, string> = { "app-lb-route-0": "9683b2d02a6cabee", "app-lb-route-1": "1a2b3c4d5e6f7a8b" };
+function realisticArns(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> | undefined {
+    const arn = type === "aws:lb/listener:Listener" && name === "app-lb-listener" ? LISTENER
+        : type === "aws:lb/listenerRule:ListenerRule" ? `${RULES}/${RULE_IDS[name]}`
+        : type === "aws:lb/targetGroup:TargetGroup" ? `${ELB}:targetgroup/${name}/${name.endsWith("primary") ? "73e2d6bc24d8a067" : "83e2d6bc24d8a067"}`
+        : undefined;
+    return arn === undefined ? undefined : { ...inputs, arn, name: inputs.name ?? name };
+}
+
+function configOf(run: PlanRun) {
+    return parseFailoverConfig((named(run.resources, "app-failover-function").inputs as any).environment.variables.LBSTACK_FAILOVER_CONFIG);
+}
+
 describe("the failover controller of the default stack", () => {
     let run: PlanRun;
     beforeAll(async () => {
-        run = await planStack(withPatch(baseArgs(), { routes: ROUTES }), { preview: false });
+        run = await planStack(withPatch(baseArgs(), { routes: ROUTES }), { preview: false, state: realisticArns });
     });
 
     test("is a Lambda on arm64 Node.js 22 with reserved concurrency 1, started every minute by EventBridge Scheduler", () => {
@@ -32,19 +50,34 @@ describe("the failover controller of the default stack", () => {
         expect(code.entries.sort()).toEqual([...CONTROLLER_RUNTIME_FILES].sort());
     });
 
-    test("gets the configured weights, thresholds, routes and groups as its input", () => {
-        const env = (named(run.resources, "app-failover-function").inputs as any).environment.variables.LBSTACK_FAILOVER_CONFIG;
-        const config = validateFailoverConfig(JSON.parse(env.replace(/arn:mock:[^"]*/g, (m: string) => fakeArn(m))));
+    test("gets the configured weights, thresholds, routes, groups and lifecycle hooks as its input", () => {
+        const config = configOf(run);
         expect(config).toMatchObject({
+            listenerArn: LISTENER,
             weights: { primary: 90, backup: 10 },
             minHealthy: { primary: { count: 1 }, backup: { count: 1 } },
             settleSeconds: 30, pollSeconds: 5,
-            autoScalingGroups: { primary: { desiredCapacity: 2, maxSize: 6 }, backup: { desiredCapacity: 1, maxSize: 3 } },
+            autoScalingGroups: {
+                // The hooks' physical names: the poll loop completes their actions by name.
+                primary: { name: "app-primary-asg", desiredCapacity: 2, maxSize: 6, lifecycleHookName: "app-failover-primary-terminate" },
+                backup: { name: "app-backup-asg", desiredCapacity: 1, maxSize: 3, lifecycleHookName: "app-failover-backup-terminate" },
+            },
         });
-        expect(config.routes.map((r) => r.target)).toEqual(["backup", "primary"]);
-        expect(JSON.parse(env).routes.map((r: any) => r.ruleArn)).toEqual([
-            "arn:mock:aws:lb/listenerRule:ListenerRule/app-lb-route-0", "arn:mock:aws:lb/listenerRule:ListenerRule/app-lb-route-1",
+        expect(config.mayOverlap).toBeUndefined();
+        // Stored as rule ids and rebuilt from the listener's ARN by the handler's parser.
+        expect(config.routes).toEqual([
+            { ruleArn: `${RULES}/1a2b3c4d5e6f7a8b`, target: "primary" }, { ruleArn: `${RULES}/9683b2d02a6cabee`, target: "backup" },
         ]);
+        const env = (named(run.resources, "app-failover-function").inputs as any).environment.variables.LBSTACK_FAILOVER_CONFIG as string;
+        expect(JSON.parse(env).routes).toEqual({ primary: "1a2b3c4d5e6f7a8b", backup: "9683b2d02a6cabee" });
+        expect(env).not.toContain("listener-rule");
+    });
+
+    test("drops an asynchronous event it could not run within 60 s instead of retrying it for hours, and never retries a failed one", () => {
+        expect(MAXIMUM_EVENT_AGE_SECONDS).toBe(60); // the lowest AWS allows
+        expect(named(run.resources, "app-failover-async").inputs).toMatchObject({
+            functionName: "app-failover-function", maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60,
+        });
     });
 
     test("is the one owner of the live routing: Pulumi ignores later changes to the listener's and rules' actions", () => {
@@ -53,16 +86,24 @@ describe("the failover controller of the default stack", () => {
         expect(named(run.resources, "app-failover-state").options.ignoreChanges).toEqual(["value"]);
     });
 
-    test("may write only this stack's listener, rules, groups and state; describe calls use *", () => {
+    test("may write only this stack's listener and its rules, groups and state; describe calls use *", () => {
         const policy = JSON.parse(named(run.resources, "app-failover-policy").inputs.policy as string);
         const bySid = Object.fromEntries(policy.Statement.map((s: any) => [s.Sid, s]));
         expect(bySid.Describe.Resource).toBe("*");
         expect(bySid.Describe.Action.every((a: string) => /:Describe/.test(a))).toBe(true);
-        expect(bySid.WriteRouting).toMatchObject({ Action: ["elasticloadbalancing:ModifyListener"], Resource: ["arn:mock:aws:lb/listener:Listener/app-lb-listener"] });
-        expect(bySid.WriteRoutes.Resource).toEqual(["arn:mock:aws:lb/listenerRule:ListenerRule/app-lb-route-0", "arn:mock:aws:lb/listenerRule:ListenerRule/app-lb-route-1"]);
+        expect(bySid.WriteRouting).toMatchObject({ Action: ["elasticloadbalancing:ModifyListener"], Resource: [LISTENER] });
+        // One wildcard for the rules of this listener (load balancer, its id, the listener's id), not one ARN a route.
+        expect(bySid.WriteRoutes).toMatchObject({ Action: ["elasticloadbalancing:ModifyRule"], Resource: [`${RULES}/*`] });
         expect(bySid.ScaleAndLifecycle.Resource).toEqual(["arn:mock:aws:autoscaling/group:Group/app-primary-asg", "arn:mock:aws:autoscaling/group:Group/app-backup-asg"]);
         expect(bySid.State.Resource).toEqual(["arn:mock:aws:ssm/parameter:Parameter/app-failover-state"]);
         for (const s of policy.Statement.filter((x: any) => x.Sid !== "Describe")) expect(s.Resource).not.toContain("*");
+    });
+
+    test("a stack without routes may modify no rule", async () => {
+        const plain = await planStack(baseArgs(), { preview: false, state: realisticArns });
+        const policy = JSON.parse(named(plain.resources, "app-failover-policy").inputs.policy as string);
+        expect(policy.Statement.map((s: any) => s.Sid)).not.toContain("WriteRoutes");
+        expect(JSON.stringify(policy)).not.toContain("ModifyRule");
     });
 
     test("terminate lifecycle hooks on both groups reach the function through EventBridge", () => {
@@ -72,7 +113,8 @@ describe("the failover controller of the default stack", () => {
             });
         }
         expect(JSON.parse(named(run.resources, "app-failover-terminate-events").inputs.eventPattern as string)).toEqual({
-            source: ["aws.autoscaling"], "detail-type": ["EC2 Instance-terminate Lifecycle Action"], detail: { AutoScalingGroupName: ["app-primary-asg", "app-backup-asg"] },
+            source: ["aws.autoscaling"], "detail-type": ["EC2 Instance-terminate Lifecycle Action"],
+            detail: { AutoScalingGroupName: ["app-primary-asg", "app-backup-asg"], LifecycleHookName: ["app-failover-primary-terminate", "app-failover-backup-terminate"] },
         });
         expect(named(run.resources, "app-failover-terminate-invoke").inputs).toMatchObject({ principal: "events.amazonaws.com", sourceArn: "arn:mock:aws:cloudwatch/eventRule:EventRule/app-failover-terminate-events" });
     });
@@ -86,14 +128,18 @@ describe("the failover controller of the default stack", () => {
     });
 });
 
-/** Mock ARNs are not real ELB ARNs; give the config validator well-formed ones of the right kind. */
-function fakeArn(mock: string): string {
-    const acct = "123456789012";
-    if (mock.includes("listenerRule")) return `arn:aws:elasticloadbalancing:us-east-1:${acct}:listener-rule/app/lb/0123456789abcdef/0123456789abcdef/${mock.endsWith("0") ? "00000000000000a0" : "00000000000000a1"}`;
-    if (mock.includes("listener")) return `arn:aws:elasticloadbalancing:us-east-1:${acct}:listener/app/lb/0123456789abcdef/0123456789abcdef`;
-    if (mock.includes("targetGroup")) return `arn:aws:elasticloadbalancing:us-east-1:${acct}:targetgroup/${mock.endsWith("primary") ? "p" : "b"}/0123456789abcdef`;
-    return mock;
-}
+describe("without reserved concurrency (traffic.failover.reservedConcurrency: false)", () => {
+    test("the function reserves none, and the handler is told that runs may overlap", async () => {
+        const run = await planStack(withPatch(baseArgs(), { traffic: { failover: { reservedConcurrency: false } } }), { preview: false, state: realisticArns });
+        expect(named(run.resources, "app-failover-function").inputs).not.toHaveProperty("reservedConcurrentExecutions");
+        expect(configOf(run).mayOverlap).toBe(true);
+    });
+
+    test("reserving is the default", () => {
+        expect(parseStackSpec(baseArgs()).traffic.failover).toMatchObject({ reservedConcurrency: true });
+        expect(parseStackSpec(withPatch(baseArgs(), { traffic: { failover: { reservedConcurrency: false } } })).traffic.failover).toMatchObject({ reservedConcurrency: false });
+    });
+});
 
 describe("without failover", () => {
     test("no controller is registered and Pulumi owns the listener's actions", async () => {
@@ -156,9 +202,21 @@ describe("bad failover input is named, and nothing is registered", () => {
         ["settle period 0", { traffic: { failover: { settleSeconds: 0 } } }, "traffic.failover.settleSeconds (0): must be between 1 and 3600 seconds"],
         ["pin to an empty group", { backup: { capacity: { min: 0, max: 0 } }, traffic: { weights: { primary: 100, backup: 0 }, failover: false, pin: "backup" } }, 'traffic.pin ("backup"): pins all traffic to backup, whose capacity.max is 0'],
         ["failover with an empty backup", { backup: { capacity: { min: 0, max: 0 } }, traffic: { weights: { primary: 100, backup: 0 } } }, "traffic.failover: needs a backup group to fail over to, but backup.capacity.max is 0 (raise it, or set traffic.failover to false)"],
+        [`${MAX_FAILOVER_ROUTES + 1} routes`, { routes: manyRoutes(MAX_FAILOVER_ROUTES + 1) }, `routes (${MAX_FAILOVER_ROUTES + 1}): at most ${MAX_FAILOVER_ROUTES} routes with traffic.failover on: the failover controller's config lists every route and must fit in Lambda's 4 KB for environment variables (use fewer routes, or set traffic.failover to false)`],
     ])("%s", async (_what, patch, expected) => {
         const { lines, resources } = await planInvalid(withPatch(baseArgs(), patch));
         expect(lines).toContain(expected);
         expect(resources).toEqual([]);
     });
 });
+
+describe(`the number of routes with failover (at most ${MAX_FAILOVER_ROUTES})`, () => {
+    test("the most that fit are accepted, and more are fine without failover", () => {
+        expect(parseStackSpec({ ...baseArgs(), routes: manyRoutes(MAX_FAILOVER_ROUTES) }).routes).toHaveLength(MAX_FAILOVER_ROUTES);
+        expect(parseStackSpec({ ...baseArgs(), routes: manyRoutes(99), traffic: { failover: false } }).routes).toHaveLength(99);
+    });
+});
+
+function manyRoutes(n: number) {
+    return Array.from({ length: n }, (_, i) => ({ target: i % 2 ? "backup" as const : "primary" as const, paths: [`/r${i}/*`] }));
+}

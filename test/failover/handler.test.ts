@@ -7,10 +7,10 @@ import {
 } from "@aws-sdk/client-auto-scaling";
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
-import { FailoverControllerConfig, GroupRole } from "../../packages/lbstack/src/failover/controller-config";
+import { encodeFailoverConfig, FailoverControllerConfig, GroupRole } from "../../packages/lbstack/src/failover/controller-config";
 import { FailoverState, initialState } from "../../packages/lbstack/src/failover/decide";
 import {
-    ControllerEvent, createHandler, FailoverApiError, LifecycleActionEvent, STOP_MARGIN_MS,
+    ControllerEvent, createHandler, FailoverApiError, LifecycleActionEvent, MAX_REPLANS, StateConflictError, STOP_MARGIN_MS,
 } from "../../packages/lbstack/src/failover/handler";
 import { FAILOVER_START_ALLOWANCE_SECONDS, pollGapSeconds } from "../../packages/lbstack/src/failover/schema";
 import { validConfig } from "./fixtures";
@@ -25,6 +25,7 @@ const B = validConfig.targetGroupArns.backup;
 const RULE = validConfig.routes[0].ruleArn; // routes to primary
 const LISTENER = validConfig.listenerArn;
 const PARAM = validConfig.stateParameterName;
+const HOOK = validConfig.autoScalingGroups.primary.lifecycleHookName;
 
 /** Actions as Pulumi creates them. */
 function listenerActions(wp: number, wb: number): Action[] {
@@ -62,7 +63,13 @@ interface World {
     listener: Action[];
     rules: Record<string, Action[]>;
     asgs: Record<string, { desired: number; min: number; max: number }>;
+    /** Instances per group name with their lifecycle state (only those tests care about). */
+    instances: Record<string, { InstanceId: string; LifecycleState: string }[]>;
     parameter: string | undefined;
+    /** The parameter's version: PutParameter increments it, as SSM does. */
+    parameterVersion: number;
+    /** Runs once, just before the next call of an operation: another invocation acting meanwhile. */
+    before: Record<string, () => void>;
     /** Errors to throw on the next calls of an operation. */
     fail: Record<string, Error[]>;
     /** Every call in order, across clients. */
@@ -83,6 +90,9 @@ function awsError(name: string, message: string): Error {
 
 function fake<I, O>(op: string, fn: (input: I) => O) {
     return async (input: I) => {
+        const before = world.before[op];
+        delete world.before[op];
+        before?.();
         world.calls.push(op);
         const err = world.fail[op]?.shift();
         if (err) throw err;
@@ -105,7 +115,10 @@ beforeEach(() => {
         listener: listenerActions(90, 10),
         rules: { [RULE]: ruleActions(P) },
         asgs: { "web-primary": { desired: 4, min: 2, max: 8 }, "web-backup": { desired: 1, min: 1, max: 4 } },
+        instances: {},
         parameter: "{}",
+        parameterVersion: 1,
+        before: {},
         fail: {},
         calls: [],
         script: () => {},
@@ -121,6 +134,7 @@ beforeEach(() => {
     asgMock.on(DescribeAutoScalingGroupsCommand).callsFake(fake("DescribeAutoScalingGroups", (i: any) => ({
         AutoScalingGroups: i.AutoScalingGroupNames.map((name: string) => ({
             AutoScalingGroupName: name, DesiredCapacity: world.asgs[name].desired, MinSize: world.asgs[name].min, MaxSize: world.asgs[name].max,
+            Instances: clone(world.instances[name] ?? []),
         })),
     })));
     asgMock.on(SetDesiredCapacityCommand).callsFake(fake("SetDesiredCapacity", (i: any) => {
@@ -130,9 +144,13 @@ beforeEach(() => {
     asgMock.on(CompleteLifecycleActionCommand).callsFake(fake("CompleteLifecycleAction", () => ({})));
     ssmMock.on(GetParameterCommand).callsFake(fake("GetParameter", (i: any) => {
         if (world.parameter === undefined) throw awsError("ParameterNotFound", "not found");
-        return { Parameter: { Name: i.Name, Type: "String", Value: world.parameter } };
+        return { Parameter: { Name: i.Name, Type: "String", Value: world.parameter, Version: world.parameterVersion } };
     }));
-    ssmMock.on(PutParameterCommand).callsFake(fake("PutParameter", (i: any) => { world.parameter = i.Value; return { Version: 2 }; }));
+    ssmMock.on(PutParameterCommand).callsFake(fake("PutParameter", (i: any) => {
+        world.parameterVersion = world.parameter === undefined ? 1 : world.parameterVersion + 1;
+        world.parameter = i.Value;
+        return { Version: world.parameterVersion };
+    }));
 });
 
 function handlerFor(config: FailoverControllerConfig | string = validConfig) {
@@ -147,7 +165,7 @@ function handlerFor(config: FailoverControllerConfig | string = validConfig) {
             world.script((now - T0) / 1000);
         },
         log: (line) => lines.push(JSON.parse(JSON.stringify(line))),
-        configJson: () => (typeof config === "string" ? config : JSON.stringify(config)),
+        configJson: () => (typeof config === "string" ? config : encodeFailoverConfig(config)),
     });
 }
 
@@ -195,7 +213,7 @@ describe("steady state", () => {
             now: () => (now += 300) - 300, // every clock read costs 300 ms
             sleep: async (ms) => { sleeps.push(ms); now += ms; },
             log: () => {},
-            configJson: () => JSON.stringify(validConfig),
+            configJson: () => encodeFailoverConfig(validConfig),
         });
         deadline = now + 20_000;
         await handler({}, { getRemainingTimeInMillis: () => deadline - now });
@@ -455,7 +473,7 @@ describe("API errors", () => {
     });
 
     it("fails loudly on a bad config, before any AWS call", async () => {
-        await expect(invoke({}, JSON.stringify({ ...validConfig, pollSeconds: 0 }))).rejects.toThrow(/pollSeconds \(0\): must be an integer from 1 to 60/);
+        await expect(invoke({}, encodeFailoverConfig({ ...validConfig, pollSeconds: 0 }))).rejects.toThrow(/pollSeconds \(0\): must be an integer from 1 to 60/);
         expect(world.calls).toEqual([]);
         expect(lines.at(-1)).toMatchObject({ level: "error", error: { name: "FailoverConfigError" } });
     });
@@ -478,17 +496,17 @@ describe("other events", () => {
 });
 
 describe("lifecycle hook (instance terminating)", () => {
-    function terminate(group: string, instanceId: string): LifecycleActionEvent {
+    function terminate(group: string, instanceId: string, hook = HOOK): LifecycleActionEvent {
         return {
             source: "aws.autoscaling", "detail-type": "EC2 Instance-terminate Lifecycle Action",
             detail: {
-                AutoScalingGroupName: group, LifecycleHookName: "lbstack-drain", LifecycleActionToken: "token-1",
+                AutoScalingGroupName: group, LifecycleHookName: hook, LifecycleActionToken: "token-1",
                 EC2InstanceId: instanceId, LifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
             },
         };
     }
     const completion = (instanceId: string) => ({
-        AutoScalingGroupName: "web-primary", LifecycleHookName: "lbstack-drain", LifecycleActionToken: "token-1",
+        AutoScalingGroupName: "web-primary", LifecycleHookName: HOOK, LifecycleActionToken: "token-1",
         InstanceId: instanceId, LifecycleActionResult: "CONTINUE",
     });
 
@@ -501,7 +519,7 @@ describe("lifecycle hook (instance terminating)", () => {
         expect(sleeps).toEqual([]);
         expect(infoLines()).toEqual([expect.objectContaining({
             event: "lifecycle", transition: "failover", primary: { healthy: 1, total: 1, needed: 2, up: false },
-            lifecycle: { autoScalingGroupName: "web-primary", instanceId: "i-phealthy0", hook: "lbstack-drain", group: "primary", result: "CONTINUE" },
+            lifecycle: { autoScalingGroupName: "web-primary", instanceId: "i-phealthy0", hook: HOOK, group: "primary", result: "CONTINUE" },
         })]);
     });
 
@@ -547,8 +565,155 @@ describe("lifecycle hook (instance terminating)", () => {
     });
 
     it("throws when CompleteLifecycleAction itself fails, after trying", async () => {
-        world.fail.CompleteLifecycleAction = [awsError("ValidationError", "No active Lifecycle Action found")];
-        await expect(invoke(terminate("web-primary", "i-phealthy0"))).rejects.toThrow(/CompleteLifecycleAction failed: ValidationError/);
+        world.fail.CompleteLifecycleAction = [awsError("AccessDeniedException", "not authorized")];
+        await expect(invoke(terminate("web-primary", "i-phealthy0"))).rejects.toThrow(/CompleteLifecycleAction failed: AccessDeniedException/);
         expect(lines.at(-1)).toMatchObject({ level: "error", operation: "CompleteLifecycleAction" });
+    });
+
+    it("is not an error when the poll loop already completed the action (the event came late)", async () => {
+        world.fail.CompleteLifecycleAction = [awsError("ValidationError", "No active Lifecycle Action found with instance ID i-phealthy0")];
+        const result = await invoke(terminate("web-primary", "i-phealthy0"));
+        expect(result).toMatchObject({ event: "lifecycle", lifecycleActionResult: "already-completed" });
+        expect(lines.filter((l) => l.level === "error")).toEqual([]);
+        expect(infoLines()[0].lifecycle.result).toBe("already-completed");
+    });
+
+    it("leaves another hook's action on our group to that hook's owner", async () => {
+        const result = await invoke(terminate("web-primary", "i-phealthy0", "someone-elses-hook"));
+        expect(result).toEqual({ event: "lifecycle", ticks: 0, decision: undefined });
+        expect(world.calls).toEqual([]);
+        expect(infoLines()[0]).toMatchObject({ action: "none", reason: expect.stringMatching(/^someone-elses-hook is not the controller's hook/) });
+    });
+});
+
+describe("planned terminations found by the poll run (the lifecycle event may never arrive)", () => {
+    const waiting = (...ids: string[]) => ids.map((InstanceId) => ({ InstanceId, LifecycleState: "Terminating:Wait" }));
+    const completions = () => asgMock.commandCalls(CompleteLifecycleActionCommand).map((c) => c.args[0].input);
+
+    it("moves traffic first when the instance's removal leaves its group below minHealthy, then completes the hook by instance id", async () => {
+        world.health.primary = targets("p", 2, 0); // minHealthy.primary = 2
+        world.instances["web-primary"] = [...waiting("i-phealthy0"), { InstanceId: "i-phealthy1", LifecycleState: "InService" }];
+        const result = await invoke({}, undefined, 20_000);
+
+        expect(writes()).toEqual(["ModifyRule", "ModifyListener", "PutParameter", "SetDesiredCapacity", "PutParameter", "CompleteLifecycleAction"]);
+        expect(completions()).toEqual([{
+            AutoScalingGroupName: "web-primary", LifecycleHookName: HOOK, InstanceId: "i-phealthy0", LifecycleActionResult: "CONTINUE",
+        }]);
+        expect(infoLines()[0]).toMatchObject({
+            event: "poll", transition: "failover", decision: "all-to-backup", primary: { healthy: 1, total: 1, needed: 2, up: false },
+            lifecycle: [{ group: "primary", autoScalingGroupName: "web-primary", instanceId: "i-phealthy0", hook: HOOK, result: "CONTINUE" }],
+        });
+        // Then it polls as usual, still counting the leaving instance out: no settle timer starts.
+        expect(result).toEqual({ event: "poll", ticks: 5, decision: "all-to-backup" });
+        expect(infoLines().slice(1).map((l) => [l.transition, l.primary.healthy])).toEqual(Array(4).fill(["none", 1]));
+        expect(world.calls.filter((c) => c === "DescribeAutoScalingGroups")).toHaveLength(2); // the pass, and the raise
+    });
+
+    it("only completes when the groups stay up without the instances, for both groups", async () => {
+        world.instances["web-primary"] = waiting("i-phealthy0");
+        world.instances["web-backup"] = waiting("i-bhealthy0");
+        world.health.backup = targets("b", 3, 0);
+        await invoke({}, undefined, ONE_TICK_MS);
+        expect(writes()).toEqual(["CompleteLifecycleAction", "CompleteLifecycleAction"]);
+        expect(completions().map((c) => [c.AutoScalingGroupName, c.LifecycleHookName, c.InstanceId])).toEqual([
+            ["web-primary", HOOK, "i-phealthy0"], ["web-backup", validConfig.autoScalingGroups.backup.lifecycleHookName, "i-bhealthy0"],
+        ]);
+        expect(infoLines()[0]).toMatchObject({ transition: "none", reason: "terminating i-phealthy0 leaves primary up; terminating i-bhealthy0 leaves backup up" });
+    });
+
+    it("counts every leaving instance of a group at once", async () => {
+        world.health.primary = targets("p", 3, 0);
+        world.instances["web-primary"] = waiting("i-phealthy0", "i-phealthy1");
+        await invoke({}, undefined, ONE_TICK_MS);
+        expect(infoLines()[0]).toMatchObject({ transition: "failover", primary: { healthy: 1, total: 1, up: false } });
+        expect(completions().map((c) => c.InstanceId)).toEqual(["i-phealthy0", "i-phealthy1"]);
+    });
+
+    it("takes an action someone else completed (a late event, another hook's instance) as done", async () => {
+        world.instances["web-primary"] = waiting("i-phealthy0");
+        world.fail.CompleteLifecycleAction = [awsError("ValidationError", "No active Lifecycle Action found with instance ID i-phealthy0")];
+        const result = await invoke({}, undefined, ONE_TICK_MS);
+        expect(result.ticks).toBe(1);
+        expect(lines.filter((l) => l.level === "error")).toEqual([]);
+        expect(infoLines()[0].lifecycle).toEqual([expect.objectContaining({ instanceId: "i-phealthy0", result: "already-completed" })]);
+    });
+
+    it("keeps polling when the pass fails, and fails the run at its end so the Errors metric counts it", async () => {
+        world.fail.DescribeAutoScalingGroups = [awsError("Throttling", "Rate exceeded")];
+        world.health.primary = targets("p", 0, 3);
+        const run = invoke();
+        await expect(run).rejects.toThrow("DescribeAutoScalingGroups failed: Throttling: Rate exceeded");
+        expect(infoLines()).toHaveLength(12); // every poll of the minute ran
+        expect(world.listener).toEqual(listenerActions(0, 100)); // and failed over
+        expect(lines.filter((l) => l.level === "error")).toEqual([expect.objectContaining({ operation: "DescribeAutoScalingGroups" })]);
+    });
+
+    it("still completes the hook when moving traffic failed, and fails the run at its end", async () => {
+        world.health.primary = targets("p", 2, 0);
+        world.instances["web-primary"] = waiting("i-phealthy0");
+        world.fail.ModifyListener = [awsError("ThrottlingException", "Rate exceeded")];
+        await expect(invoke({}, undefined, 10_000)).rejects.toThrow(/ModifyListener failed/);
+        expect(completions().map((c) => c.InstanceId)).toEqual(["i-phealthy0"]);
+        // The next tick of the same run finished the failover.
+        expect(world.listener).toEqual(listenerActions(0, 100));
+    });
+
+    it("looks once a run, not every tick, and not for alarm events", async () => {
+        await invoke();
+        expect(world.calls.filter((c) => c === "DescribeAutoScalingGroups")).toHaveLength(1);
+        world.calls = [];
+        await invoke({ source: "aws.cloudwatch", "detail-type": "CloudWatch Alarm State Change", detail: { alarmName: "x" } });
+        expect(world.calls).not.toContain("DescribeAutoScalingGroups");
+    });
+});
+
+describe("overlapping invocations (no reserved concurrency)", () => {
+    /** What another invocation leaves behind after it failed over from the primary and raised the backup from 1 to 4. */
+    function anotherRunFailedOver() {
+        world.parameter = JSON.stringify({
+            ...initialState(), failedGroup: "primary", failedAt: T0 - 1000, lastObservedAt: T0 - 1000,
+            scaleOut: { group: "backup", originalDesired: 1, raisedTo: 4, applied: true },
+        });
+        world.parameterVersion++;
+        world.listener = listenerActions(0, 100);
+        world.rules[RULE] = writtenRule(B);
+        world.asgs["web-backup"].desired = 4;
+    }
+
+    it("never saves over a state another run saved meanwhile: it plans the tick again from that state", async () => {
+        world.health.primary = targets("p", 0, 3);
+        world.before.ModifyRule = anotherRunFailedOver; // the other run finishes while this one writes
+        await invoke({}, undefined, ONE_TICK_MS);
+        // This run's stale plan saw the backup already at 4 and would have stored no original;
+        // it re-read the version before saving, and kept the other run's record instead.
+        expect(storedState().scaleOut).toEqual({ group: "backup", originalDesired: 1, raisedTo: 4, applied: true });
+        expect(asgMock.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
+        expect(lines.find((l) => l.level === "warn")).toMatchObject({ message: expect.stringMatching(/another invocation saved it: planning this tick again/) });
+        expect(infoLines()[0]).toMatchObject({ decision: "all-to-backup", writes: [] });
+    });
+
+    it("with mayOverlap, picks up another run's state and routing before each tick", async () => {
+        const config = { ...validConfig, mayOverlap: true };
+        world.script = (s) => { if (s === 10) { world.health.primary = targets("p", 0, 3); anotherRunFailedOver(); } };
+        await invoke({}, config, 20_000);
+        expect(writes()).toEqual([]); // the other run did it all
+        expect(infoLines().map((l) => l.decision)).toEqual(["configured", "configured", "all-to-backup", "all-to-backup"]);
+        // One read at the start, one before each tick.
+        expect(world.calls.filter((c) => c === "GetParameter")).toHaveLength(5);
+    });
+
+    it("without mayOverlap reads the state once a run (and again only before a save)", async () => {
+        await invoke({}, undefined, 20_000);
+        expect(world.calls.filter((c) => c === "GetParameter")).toHaveLength(1);
+    });
+
+    it(`gives up after ${MAX_REPLANS} new plans when the state keeps changing under it`, async () => {
+        world.health.primary = targets("p", 0, 3);
+        ssmMock.on(GetParameterCommand).callsFake(fake("GetParameter", (i: any) =>
+            ({ Parameter: { Name: i.Name, Type: "String", Value: "{}", Version: world.parameterVersion++ } })));
+        const run = invoke({}, undefined, ONE_TICK_MS);
+        await expect(run).rejects.toBeInstanceOf(StateConflictError);
+        expect(lines.filter((l) => l.level === "warn" && /planning this tick again/.test(l.message))).toHaveLength(MAX_REPLANS);
+        expect(world.calls).not.toContain("PutParameter");
     });
 });

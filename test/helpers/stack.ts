@@ -1,5 +1,5 @@
 import { LoadBalancedStack, LoadBalancedStackArgs, LoadBalancedStackSpec, LbstackValidationError, parseStackSpec } from "../../packages/lbstack/src";
-import { PlannedResource, PlanRun, runWithMocks } from "../../packages/lbstack/src/plan/mock-runtime";
+import { MockRuntimeOptions, PlannedResource, PlanRun, runWithMocks } from "../../packages/lbstack/src/plan/mock-runtime";
 
 /** The smallest valid spec; tests change one thing at a time. */
 export function baseArgs(): LoadBalancedStackArgs {
@@ -11,7 +11,7 @@ export function baseArgs(): LoadBalancedStackArgs {
 }
 
 /** Builds one LoadBalancedStack named "app" under the mock runtime and returns what was registered. */
-export async function planStack(args: LoadBalancedStackArgs, options: { preview?: boolean } = {}): Promise<PlanRun & { stack: LoadBalancedStack }> {
+export async function planStack(args: LoadBalancedStackArgs, options: Pick<MockRuntimeOptions, "preview" | "state"> = {}): Promise<PlanRun & { stack: LoadBalancedStack }> {
     let stack!: LoadBalancedStack;
     const run = await runWithMocks(() => {
         stack = new LoadBalancedStack("app", args);

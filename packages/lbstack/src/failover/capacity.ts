@@ -13,7 +13,7 @@
  *   further, it is left alone.
  * - While a pin is set no capacity change is made.
  */
-import { FailoverControllerConfig, otherGroup } from "./controller-config";
+import { FailoverAutoScalingGroup, GroupRole, otherGroup } from "./controller-config";
 import { CapacityRecord } from "./decide";
 
 /** The live figures of one auto-scaling group (from DescribeAutoScalingGroups). */
@@ -33,7 +33,7 @@ export interface RaisePlan {
 /** Plans the survivor's raise for a not yet applied record. */
 export function planRaise(
     record: CapacityRecord,
-    config: Pick<FailoverControllerConfig, "autoScalingGroups">,
+    config: { autoScalingGroups: Record<GroupRole, Pick<FailoverAutoScalingGroup, "desiredCapacity" | "maxSize">> },
     live: LiveAsg,
 ): RaisePlan {
     const survivor = config.autoScalingGroups[record.group];

@@ -204,28 +204,41 @@ export function parseFailoverConfig(json: string | undefined): FailoverControlle
     } catch (e) {
         throw new FailoverConfigError([{ path: "", value: undefined, message: `is not valid JSON: ${(e as Error).message}` }]);
     }
-    return validateFailoverConfig(expandRoutes(value));
+    const issues: FailoverConfigIssue[] = [];
+    const expanded = expandRoutes(value, issues);
+    let config: FailoverControllerConfig | undefined;
+    try {
+        config = validateFailoverConfig(expanded);
+    } catch (e) {
+        if (!(e instanceof FailoverConfigError)) throw e;
+        issues.push(...e.issues);
+    }
+    if (issues.length > 0) throw new FailoverConfigError(issues);
+    return config!;
 }
 
 const RULE_ID = /^[0-9a-f]+$/;
 
 /**
- * The config object with `routes` in the {@link FailoverControllerConfig} form. A `routes` that is
- * not `{ primary, backup }` of comma-separated rule ids is passed through as it is, so that the
- * validator names it; a bad id becomes a bad rule ARN the validator names with its position.
+ * The parsed JSON with `routes` rebuilt as `{ ruleArn, target }[]` from the listener ARN and the
+ * rule ids. A bad `routes` or id is added to `issues` (and left out, so the rest is still checked).
  */
-function expandRoutes(value: unknown): unknown {
-    if (!isObject(value) || !isObject(value.routes)) return value;
+function expandRoutes(value: unknown, issues: FailoverConfigIssue[]): unknown {
+    if (!isObject(value)) return value;
     const routes = value.routes;
-    const keys = Object.keys(routes);
-    if (keys.length !== 2 || !GROUP_ROLES.every((r) => typeof routes[r] === "string") || typeof value.listenerArn !== "string") return value;
-    const prefix = listenerRuleArnPrefix(value.listenerArn);
-    const expanded: { ruleArn: string; target: GroupRole }[] = [];
-    for (const target of GROUP_ROLES) {
-        for (const id of (routes[target] as string).split(",")) {
-            if (id === "" && routes[target] === "") continue;
-            // A malformed id keeps a shape the rule ARN pattern rejects, instead of being dropped.
-            expanded.push({ ruleArn: RULE_ID.test(id) ? `${prefix}/${id}` : `rule id ${JSON.stringify(id)}`, target });
+    const expanded: FailoverRoute[] = [];
+    const shapeOk = isObject(routes) && Object.keys(routes).length === 2 && GROUP_ROLES.every((r) => typeof routes[r] === "string");
+    if (!shapeOk) {
+        issues.push({ path: "routes", value: routes, message: 'must be { primary, backup }, each a comma-separated list of rule ids ("" for none)' });
+    } else {
+        const prefix = listenerRuleArnPrefix(typeof value.listenerArn === "string" ? value.listenerArn : "");
+        for (const target of GROUP_ROLES) {
+            const list = routes[target] as string;
+            if (list === "") continue;
+            for (const id of list.split(",")) {
+                if (RULE_ID.test(id)) expanded.push({ ruleArn: `${prefix}/${id}`, target });
+                else issues.push({ path: `routes.${target}`, value: id, message: "must list rule ids (hexadecimal, the last part of a rule ARN)" });
+            }
         }
     }
     return { ...value, routes: expanded };

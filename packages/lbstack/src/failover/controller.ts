@@ -5,7 +5,7 @@ import * as path from "path";
 import { TYPE_TOKENS } from "../common/tokens";
 import { applyTransform, Transform } from "../common/transform";
 import type { GroupRole, ResolvedStackSpec } from "../stack/schema";
-import { CONFIG_ENV_VAR } from "./controller-config";
+import { CONFIG_ENV_VAR, encodeFailoverConfig, FailoverControllerConfig, listenerRuleArnPrefix } from "./controller-config";
 import type { ResolvedFailover } from "./schema";
 
 /** The compiled modules the Lambda runs: the handler and its siblings (they import only the AWS SDK). */
@@ -18,8 +18,19 @@ export function controllerRuntimeDir(): string {
     return path.resolve(here, "../../dist/failover");
 }
 
-/** Heartbeat of the terminate lifecycle hook: long enough to wait behind a running poll (≤ 60 s) and move traffic. */
+/**
+ * Heartbeat of the terminate lifecycle hook: long enough for the next minute's poll run (which
+ * completes every action it finds waiting) and a retry, should that run fail.
+ */
 export const LIFECYCLE_HEARTBEAT_SECONDS = 300;
+
+/**
+ * How long Lambda keeps an asynchronous event of the controller (scheduler, lifecycle, alarm)
+ * that it could not run yet, in seconds: 60, the lowest AWS allows (default 6 hours). See the
+ * FunctionEventInvokeConfig in {@link FailoverController}.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-configure.html
+ */
+export const MAXIMUM_EVENT_AGE_SECONDS = 60;
 
 /**
  * Per-child escape hatches of {@link FailoverController}. Each changes the args (or options) of
@@ -29,13 +40,13 @@ export const LIFECYCLE_HEARTBEAT_SECONDS = 300;
 export interface FailoverControllerTransforms {
     /**
      * The controller Lambda, `${name}-function` (arm64, Node.js 22, 128 MB, 60 s timeout, reserved
-     * concurrency 1: one run at a time).
+     * concurrency 1: one run at a time, unless `traffic.failover.reservedConcurrency` is false).
      * https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
      */
     function?: Transform<aws.lambda.FunctionArgs>;
     /**
      * The Lambda's execution role, `${name}-role`. Its inline policy `${name}-policy` (write access to
-     * this stack's listener, rules, groups and state parameter only) has no transform.
+     * this stack's listener and its rules, groups and state parameter only) has no transform.
      * https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
      */
     functionRole?: Transform<aws.iam.RoleArgs>;
@@ -90,7 +101,7 @@ export interface FailoverControllerArgs {
 }
 
 /**
- * The failover controller: a Lambda (arm64, Node.js 22, reserved concurrency 1) started every
+ * The failover controller: a Lambda (arm64, Node.js 22, reserved concurrency 1 by default) started every
  * minute by EventBridge Scheduler that polls target health every `pollSeconds` and rewrites the
  * listener's default action and route rules when a group goes down or comes back. Also started
  * by terminate lifecycle hooks (so a planned removal of a group's last healthy instance waits
@@ -133,21 +144,19 @@ export class FailoverController extends pulumi.ComponentResource {
             tags,
         }, parent));
 
-        const writable = {
-            listener: args.listenerArn,
-            rules: args.routes.map((r) => r.ruleArn),
-            groups: roles.map((r) => args.autoScalingGroups[r].arn),
-        };
+        const hasRoutes = args.routes.length > 0;
+        const groupArns = roles.map((r) => args.autoScalingGroups[r].arn);
         new aws.iam.RolePolicy(`${name}-policy`, {
             role: this.role.id,
-            policy: pulumi.all([writable.listener, writable.rules, writable.groups, this.stateParameter.arn, logGroup.arn]).apply(
-                ([listener, rules, groups, parameter, logs]) => JSON.stringify({
+            policy: pulumi.all([args.listenerArn, groupArns, this.stateParameter.arn, logGroup.arn]).apply(
+                ([listener, groups, parameter, logs]) => JSON.stringify({
                     Version: "2012-10-17",
                     Statement: [
                         // Describe calls have no resource-level permissions: they need "*".
                         { Sid: "Describe", Effect: "Allow", Action: ["elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules", "autoscaling:DescribeAutoScalingGroups"], Resource: "*" },
                         { Sid: "WriteRouting", Effect: "Allow", Action: ["elasticloadbalancing:ModifyListener"], Resource: [listener] },
-                        ...(rules.length ? [{ Sid: "WriteRoutes", Effect: "Allow", Action: ["elasticloadbalancing:ModifyRule"], Resource: rules }] : []),
+                        // Every rule of this listener, and only those: one wildcard instead of one ARN a route keeps the policy small.
+                        ...(hasRoutes ? [{ Sid: "WriteRoutes", Effect: "Allow", Action: ["elasticloadbalancing:ModifyRule"], Resource: [`${listenerRuleArnPrefix(listener)}/*`] }] : []),
                         { Sid: "ScaleAndLifecycle", Effect: "Allow", Action: ["autoscaling:SetDesiredCapacity", "autoscaling:CompleteLifecycleAction"], Resource: groups },
                         { Sid: "State", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:PutParameter"], Resource: [parameter] },
                         { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logs}:*`] },
@@ -155,27 +164,46 @@ export class FailoverController extends pulumi.ComponentResource {
                 })),
         }, parent);
 
+        // Created before the function: the controller completes these hooks' actions by name.
+        this.lifecycleHooks = {} as Record<GroupRole, aws.autoscaling.LifecycleHook>;
+        for (const role of roles) {
+            this.lifecycleHooks[role] = new aws.autoscaling.LifecycleHook(...applyTransform(t.lifecycleHook, `${name}-${role}-terminate`, {
+                autoscalingGroupName: args.autoScalingGroups[role].name,
+                lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+                defaultResult: "CONTINUE",
+                heartbeatTimeout: LIFECYCLE_HEARTBEAT_SECONDS,
+            }, parent));
+        }
+        const hookNames = roles.map((r) => this.lifecycleHooks[r].name);
+
+        // The JSON stays within Lambda's 4 KB for environment variables: routes are rule ids only,
+        // and `failoverIssues` limits their number (config-size.ts has the byte math).
         const config = pulumi.all([
             args.listenerArn, args.targetGroups.primary.arn, args.targetGroups.backup.arn,
             pulumi.all(args.routes.map((r) => r.ruleArn)),
-            args.autoScalingGroups.primary.name, args.autoScalingGroups.backup.name, this.stateParameter.name,
-        ]).apply(([listenerArn, primaryTg, backupTg, ruleArns, primaryAsg, backupAsg, stateParameterName]) => JSON.stringify({
-            listenerArn,
-            targetGroupArns: { primary: primaryTg, backup: backupTg },
-            weights: args.weights,
-            ...(args.pin ? { pin: args.pin } : {}),
-            minHealthy: { primary: args.failover.minHealthy, backup: args.failover.minHealthy },
-            settleSeconds: args.failover.settleSeconds,
-            pollSeconds: args.failover.pollSeconds,
-            routes: args.routes.map((r, i) => ({ ruleArn: ruleArns[i], target: r.target })),
-            autoScalingGroups: Object.fromEntries(roles.map((role) => {
+            args.autoScalingGroups.primary.name, args.autoScalingGroups.backup.name, pulumi.all(hookNames), this.stateParameter.name,
+        ]).apply(([listenerArn, primaryTg, backupTg, ruleArns, primaryAsg, backupAsg, [primaryHook, backupHook], stateParameterName]) => {
+            const group = (role: GroupRole, asgName: string, lifecycleHookName: string) => {
                 const c = args.groups[role].capacity;
                 // With scaleOut off the survivor's max is reported as its desired: never raised.
                 const desired = c.desired ?? c.min;
-                return [role, { name: role === "primary" ? primaryAsg : backupAsg, desiredCapacity: desired, maxSize: args.failover.scaleOut ? c.max : desired }];
-            })),
-            stateParameterName,
-        }));
+                return { name: asgName, desiredCapacity: desired, maxSize: args.failover.scaleOut ? c.max : desired, lifecycleHookName };
+            };
+            const value: FailoverControllerConfig = {
+                listenerArn,
+                targetGroupArns: { primary: primaryTg, backup: backupTg },
+                weights: args.weights,
+                ...(args.pin ? { pin: args.pin } : {}),
+                minHealthy: { primary: args.failover.minHealthy, backup: args.failover.minHealthy },
+                settleSeconds: args.failover.settleSeconds,
+                pollSeconds: args.failover.pollSeconds,
+                routes: args.routes.map((r, i) => ({ ruleArn: ruleArns[i], target: r.target })),
+                autoScalingGroups: { primary: group("primary", primaryAsg, primaryHook), backup: group("backup", backupAsg, backupHook) },
+                stateParameterName,
+                ...(args.failover.reservedConcurrency ? {} : { mayOverlap: true }),
+            };
+            return encodeFailoverConfig(value);
+        });
 
         const dir = controllerRuntimeDir();
         this.function = new aws.lambda.Function(...applyTransform(t.function, `${name}-function`, {
@@ -185,15 +213,23 @@ export class FailoverController extends pulumi.ComponentResource {
             handler: "handler.handler",
             memorySize: 128,
             timeout: 60,
-            reservedConcurrentExecutions: 1,
+            // One run at a time, unless traffic.failover.reservedConcurrency is false (accounts whose quota is 10).
+            ...(args.failover.reservedConcurrency ? { reservedConcurrentExecutions: 1 } : {}),
             role: this.role.arn,
             code: new pulumi.asset.AssetArchive(Object.fromEntries(CONTROLLER_RUNTIME_FILES.map((f) => [f, new pulumi.asset.FileAsset(path.join(dir, f))]))),
             environment: { variables: { [CONFIG_ENV_VAR]: config } },
             loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
             tags,
         }, parent));
-        // A lifecycle event retried after a failure would complete an action twice; the next minute's run retries anyway.
-        new aws.lambda.FunctionEventInvokeConfig(`${name}-async`, { functionName: this.function.name, maximumRetryAttempts: 0 }, parent);
+        // No retry after a function error: the next minute's run retries anyway. maximumRetryAttempts
+        // covers only function errors, though: an event throttled behind a running poll (reserved
+        // concurrency 1 and a run of ~60 s every minute) is re-queued by Lambda for up to 6 hours
+        // by default. After 60 s (the lowest AWS allows) the next scheduled run has started and
+        // does all the event would have (it polls, and completes waiting lifecycle actions), so an
+        // older event (lifecycle, alarm, or the scheduler's own) is dropped instead of running late.
+        new aws.lambda.FunctionEventInvokeConfig(`${name}-async`, {
+            functionName: this.function.name, maximumRetryAttempts: 0, maximumEventAgeInSeconds: MAXIMUM_EVENT_AGE_SECONDS,
+        }, parent);
 
         const schedulerRole = new aws.iam.Role(`${name}-scheduler-role`, {
             description: `lbstack ${name}: lets EventBridge Scheduler start the failover controller`,
@@ -211,19 +247,11 @@ export class FailoverController extends pulumi.ComponentResource {
             target: { arn: this.function.arn, roleArn: schedulerRole.arn, retryPolicy: { maximumRetryAttempts: 0 } },
         }, parent));
 
-        this.lifecycleHooks = {} as Record<GroupRole, aws.autoscaling.LifecycleHook>;
-        for (const role of roles) {
-            this.lifecycleHooks[role] = new aws.autoscaling.LifecycleHook(...applyTransform(t.lifecycleHook, `${name}-${role}-terminate`, {
-                autoscalingGroupName: args.autoScalingGroups[role].name,
-                lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
-                defaultResult: "CONTINUE",
-                heartbeatTimeout: LIFECYCLE_HEARTBEAT_SECONDS,
-            }, parent));
-        }
         const terminateRule = new aws.cloudwatch.EventRule(`${name}-terminate-events`, {
             description: `lbstack ${name}: instance-terminate lifecycle actions of the two groups`,
-            eventPattern: pulumi.all(roles.map((r) => args.autoScalingGroups[r].name)).apply((names) => JSON.stringify({
-                source: ["aws.autoscaling"], "detail-type": ["EC2 Instance-terminate Lifecycle Action"], detail: { AutoScalingGroupName: names },
+            // Only the controller's own hooks: another hook's action is not the controller's to complete.
+            eventPattern: pulumi.all([pulumi.all(roles.map((r) => args.autoScalingGroups[r].name)), pulumi.all(hookNames)]).apply(([names, hooks]) => JSON.stringify({
+                source: ["aws.autoscaling"], "detail-type": ["EC2 Instance-terminate Lifecycle Action"], detail: { AutoScalingGroupName: names, LifecycleHookName: hooks },
             })),
             tags,
         }, parent);

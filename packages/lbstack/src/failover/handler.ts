@@ -7,6 +7,21 @@
  * whenever {@link decide} calls for something else than what is live. Lifecycle-hook events
  * (instance-terminate) and CloudWatch alarm state changes run a single tick.
  *
+ * Planned terminations: each poll run starts by looking for instances of the two groups in
+ * `Terminating:Wait` and handles them as a lifecycle event would (move traffic first if needed,
+ * then complete the controller's hook with CONTINUE). The lifecycle event only makes this sooner:
+ * with reserved concurrency 1 it usually arrives while a run holds the only slot, and Lambda
+ * drops it after a minute (`maximumEventAgeInSeconds`), so correctness never depends on it.
+ *
+ * Overlapping invocations (no reserved concurrency, `mayOverlap` in the config): routing writes
+ * are planned against the live listener and are the same for the same health, so running them
+ * twice is harmless. The stored state is what two runs could disagree on, so before every save
+ * the handler re-reads the parameter's version and, if another run wrote it meanwhile, reloads
+ * the state and the live routing and plans the tick again; with `mayOverlap` it also re-reads
+ * the version before every tick. SSM has no conditional write: two saves that both pass the check
+ * within one GetParameter/PutParameter round trip both land, the later winning, and the next
+ * tick plans from that one.
+ *
  * Zipped into the Lambda as compiled: it imports only the AWS SDK v3 clients the Lambda
  * Node.js runtime provides, and its sibling modules.
  *
@@ -73,8 +88,11 @@ export interface ControllerResult {
     ticks: number;
     /** The decision in force at the end, e.g. `configured`, `all-to-backup`. */
     decision: string | undefined;
-    /** Set for lifecycle events: the result the lifecycle action was completed with. */
-    lifecycleActionResult?: "CONTINUE";
+    /**
+     * Set for lifecycle events of the controller's hook: `CONTINUE` when this run completed the
+     * action, `already-completed` when another run (usually the poll loop) had.
+     */
+    lifecycleActionResult?: "CONTINUE" | "already-completed";
 }
 
 /** Everything the handler touches outside itself; tests replace any part. */
@@ -162,6 +180,17 @@ export class FailoverApiError extends Error {
     }
 }
 
+/** The stored state changed under this invocation (another one saved it): plan again from it. */
+export class StateConflictError extends Error {
+    constructor(parameter: string, expected: number | undefined, found: number | undefined) {
+        super(`state parameter ${parameter} is at version ${found ?? "none"}, not ${expected ?? "none"}: another invocation saved it`);
+        this.name = "StateConflictError";
+    }
+}
+
+/** How often one tick plans again after a {@link StateConflictError} before it gives up. */
+export const MAX_REPLANS = 3;
+
 /** Builds a handler; `overrides` replace the real clients, clock, sleep, log or config. */
 export function createHandler(overrides: Partial<ControllerDeps> = {}) {
     return async (event: ControllerEvent, context: LambdaContext): Promise<ControllerResult> => {
@@ -173,6 +202,9 @@ export function createHandler(overrides: Partial<ControllerDeps> = {}) {
             const config = parseFailoverConfig(deps.configJson());
             invocation = new Invocation(deps, config, kind);
             await invocation.load();
+            // Once a run, not every tick: one DescribeAutoScalingGroups a minute (the Auto Scaling
+            // API's rate is shared by the whole account), well inside the hooks' 300 s heartbeat.
+            if (kind === "poll") await invocation.completeWaitingTerminations();
             const pollMs = config.pollSeconds * 1000;
             for (;;) {
                 const started = deps.now();
@@ -182,9 +214,11 @@ export function createHandler(overrides: Partial<ControllerDeps> = {}) {
                 if (wait === null) break;
                 await deps.sleep(wait);
             }
+            // A failure of the termination pass did not stop the polls; the run still counts as failed.
+            if (invocation.deferredFailure) throw invocation.deferredFailure;
             return { event: kind, ticks: invocation.ticks, decision: invocation.decisionLabel() };
         } catch (e) {
-            deps.log(errorLine(deps, kind, e, invocation));
+            if (e !== invocation?.deferredFailure) deps.log(errorLine(deps, kind, e, invocation));
             throw e;
         }
     };
@@ -205,9 +239,10 @@ function isAlarmEvent(event: ControllerEvent): event is AlarmStateChangeEvent {
  * A terminating instance of one of our groups: if its loss would take the group below
  * minHealthy while traffic still points at the group, fail over first (as a tick would, with
  * the instance counted out). Then, always, complete the lifecycle action with CONTINUE, also
- * after an error, so no instance is ever left waiting for the hook timeout. Events of other
- * groups are completed too (the EventBridge rule only delivers our hooks), with no routing
- * change.
+ * after an error, so no instance is ever left waiting for the hook timeout. An action the poll
+ * loop already completed (`No active Lifecycle Action found`) is not an error. Events of another
+ * hook on our groups are left alone (the EventBridge rule only delivers the controller's own);
+ * events of other groups are completed, with no routing change.
  */
 async function runLifecycle(event: LifecycleActionEvent, deps: ControllerDeps): Promise<ControllerResult> {
     const d = event.detail ?? ({} as LifecycleActionEvent["detail"]);
@@ -222,19 +257,18 @@ async function runLifecycle(event: LifecycleActionEvent, deps: ControllerDeps): 
         const role = GROUP_ROLES.find((r) => config.autoScalingGroups[r].name === d.AutoScalingGroupName);
         lifecycle.group = role ?? null;
         invocation = new Invocation(deps, config, "lifecycle");
+        if (role && d.LifecycleHookName !== config.autoScalingGroups[role].lifecycleHookName) {
+            lifecycle.result = "not completed";
+            deps.log({
+                time: new Date(deps.now()).toISOString(), level: "info", event: "lifecycle", writes: [], action: "none",
+                reason: `${d.LifecycleHookName} is not the controller's hook (${config.autoScalingGroups[role].lifecycleHookName}): left to its owner`,
+                lifecycle,
+            });
+            return { event: "lifecycle", ticks: 0, decision: undefined };
+        }
         if (role) {
             await invocation.load();
-            const observed = await invocation.observe();
-            const after = withoutInstance(observed, role, d.EC2InstanceId);
-            const current = routingFor(modeOf(invocation.state), config);
-            const pointsAtGroup = current.weights[role] > 0 || current.routes.some((r) => r.target === role);
-            const leavesGroupDown = !groupStatus(after.observation[role], config.minHealthy[role]).up;
-            if (pointsAtGroup && leavesGroupDown) {
-                line = await invocation.tick(after);
-            } else {
-                line = invocation.noDecisionLine(after.observation,
-                    pointsAtGroup ? `terminating ${d.EC2InstanceId} leaves ${role} up` : `no traffic points at ${role}`);
-            }
+            line = await invocation.prepareForTermination(await invocation.observe(), { ...NO_INSTANCES, [role]: [d.EC2InstanceId] });
         } else {
             line = invocation.noDecisionLine(undefined, `${d.AutoScalingGroupName} is not one of the controller's groups`);
         }
@@ -242,20 +276,40 @@ async function runLifecycle(event: LifecycleActionEvent, deps: ControllerDeps): 
         failure = e;
         deps.log({ ...errorLine(deps, "lifecycle", e, invocation), lifecycle });
     }
+    let result: ControllerResult["lifecycleActionResult"];
     try {
-        await deps.autoScaling.send(new CompleteLifecycleActionCommand({
+        result = await completeLifecycleAction(deps, {
             AutoScalingGroupName: d.AutoScalingGroupName, LifecycleHookName: d.LifecycleHookName,
-            LifecycleActionToken: d.LifecycleActionToken, InstanceId: d.EC2InstanceId, LifecycleActionResult: "CONTINUE",
-        }));
-        lifecycle.result = "CONTINUE";
+            LifecycleActionToken: d.LifecycleActionToken, InstanceId: d.EC2InstanceId,
+        });
+        lifecycle.result = result;
     } catch (e) {
-        const err = new FailoverApiError("CompleteLifecycleAction", e);
-        deps.log({ ...errorLine(deps, "lifecycle", err, invocation), lifecycle });
-        failure ??= err;
+        deps.log({ ...errorLine(deps, "lifecycle", e, invocation), lifecycle });
+        failure ??= e;
     }
     if (failure) throw failure;
     deps.log({ ...line, lifecycle });
-    return { event: "lifecycle", ticks: invocation?.ticks ?? 0, decision: invocation?.decisionLabel(), lifecycleActionResult: "CONTINUE" };
+    return { event: "lifecycle", ticks: invocation?.ticks ?? 0, decision: invocation?.decisionLabel(), lifecycleActionResult: result };
+}
+
+const NO_INSTANCES: Record<GroupRole, string[]> = { primary: [], backup: [] };
+
+/**
+ * CompleteLifecycleAction with CONTINUE. `already-completed` when AWS has no such action waiting
+ * any more: another run completed it (the poll loop and a late event can both try), or the
+ * instance waits only for another hook. Any other error is a {@link FailoverApiError}.
+ */
+async function completeLifecycleAction(
+    deps: ControllerDeps,
+    action: { AutoScalingGroupName: string; LifecycleHookName: string; InstanceId: string; LifecycleActionToken?: string },
+): Promise<"CONTINUE" | "already-completed"> {
+    try {
+        await deps.autoScaling.send(new CompleteLifecycleActionCommand({ ...action, LifecycleActionResult: "CONTINUE" }));
+        return "CONTINUE";
+    } catch (e) {
+        if (errorName(e) === "ValidationError" && /no active lifecycle action/i.test(errorMessage(e))) return "already-completed";
+        throw new FailoverApiError("CompleteLifecycleAction", e);
+    }
 }
 
 function errorLine(deps: ControllerDeps, kind: EventKind, e: unknown, invocation: Invocation | undefined): Record<string, unknown> {
@@ -295,13 +349,23 @@ interface Observed {
     targets: Record<GroupRole, TargetHealthDescription[]>;
 }
 
-/** The observation as it will be once `instanceId` is gone (if it is still counted). */
-function withoutInstance(observed: Observed, role: GroupRole, instanceId: string): Observed {
-    const remaining = observed.targets[role].filter((t) => t.Target?.Id !== instanceId);
-    return {
-        observation: { ...observed.observation, [role]: countTargets(remaining) },
-        targets: { ...observed.targets, [role]: remaining },
-    };
+/** The observation as it will be once the `leaving` instances are gone (those still counted). */
+function withoutInstances(observed: Observed, leaving: Record<GroupRole, readonly string[]>): Observed {
+    const targets = { ...observed.targets };
+    const observation = { ...observed.observation };
+    for (const role of GROUP_ROLES) {
+        if (leaving[role].length === 0) continue;
+        targets[role] = targets[role].filter((t) => !leaving[role].includes(t.Target?.Id ?? ""));
+        observation[role] = countTargets(targets[role]);
+    }
+    return { observation, targets };
+}
+
+interface StoredState {
+    state: FailoverState;
+    /** {@link persistentKey} of the stored state; "" when it must be written back. */
+    key: string;
+    version: number | undefined;
 }
 
 interface Progress {
@@ -322,8 +386,14 @@ class Invocation {
     state: FailoverState = initialState();
     ticks = 0;
     progress: Progress | undefined;
+    /** An error of the termination pass, thrown when the poll run ends (so the polls still ran). */
+    deferredFailure: unknown;
     private savedKey = "";
+    /** Version of the state parameter this invocation loaded or last wrote; undefined while there is none. */
+    private version: number | undefined;
     private live: LiveRouting = { defaultActions: [], ruleActions: {} };
+    /** Instances found in `Terminating:Wait`: counted out of every observation of this run. */
+    private leaving: Record<GroupRole, string[]> = { primary: [], backup: [] };
 
     constructor(private readonly deps: ControllerDeps, private readonly config: FailoverControllerConfig, private readonly kind: EventKind) {}
 
@@ -337,22 +407,32 @@ class Invocation {
     /** Reads the stored state and the live routing (idempotency is judged against the latter). */
     async load(): Promise<void> {
         const [stored] = await Promise.all([this.loadState(), this.loadLiveRouting()]);
-        this.state = stored.state;
-        this.savedKey = stored.key;
+        this.adopt(stored);
         this.loaded = true;
     }
 
-    private async loadState(): Promise<{ state: FailoverState; key: string }> {
-        const name = this.config.stateParameterName;
-        let value: string | undefined;
+    private adopt(stored: StoredState): void {
+        this.state = stored.state;
+        this.savedKey = stored.key;
+        this.version = stored.version;
+    }
+
+    /** The stored value and its version (GetParameter); both undefined when the parameter does not exist. */
+    private async readParameter(): Promise<{ value?: string; version?: number }> {
         try {
-            const out = await this.deps.ssm.send(new GetParameterCommand({ Name: name }));
-            value = out.Parameter?.Value;
+            const out = await this.deps.ssm.send(new GetParameterCommand({ Name: this.config.stateParameterName }));
+            return { value: out.Parameter?.Value, version: out.Parameter?.Version };
         } catch (e) {
             if (errorName(e) !== "ParameterNotFound") throw new FailoverApiError("GetParameter", e);
+            return {};
         }
+    }
+
+    private async loadState(read?: { value?: string; version?: number }): Promise<StoredState> {
+        const name = this.config.stateParameterName;
+        const { value, version } = read ?? await this.readParameter();
         const parsed = value === undefined ? undefined : parseState(value);
-        if (parsed) return { state: parsed, key: persistentKey(parsed) };
+        if (parsed) return { state: parsed, key: persistentKey(parsed), version };
         this.deps.log({
             time: new Date(this.deps.now()).toISOString(), level: "warn", event: this.kind,
             message: value === undefined ? `state parameter ${name} not found: starting from the initial state`
@@ -360,7 +440,19 @@ class Invocation {
             storedValue: value,
         });
         // An empty key makes the first tick write the state back.
-        return { state: initialState(), key: "" };
+        return { state: initialState(), key: "", version };
+    }
+
+    /**
+     * When the stored state is not the version this invocation holds (another one saved it),
+     * takes it and the live routing it was written against. True when it did.
+     */
+    private async refreshIfChanged(): Promise<boolean> {
+        const read = await this.readParameter();
+        if (read.version === this.version) return false;
+        const [stored] = await Promise.all([this.loadState(read), this.loadLiveRouting()]);
+        this.adopt(stored);
+        return true;
     }
 
     private async loadLiveRouting(): Promise<void> {
@@ -386,15 +478,102 @@ class Invocation {
         const [primary, backup] = await Promise.all(GROUP_ROLES.map((role) => this.call("DescribeTargetHealth", () =>
             this.deps.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: this.config.targetGroupArns[role] })))));
         const targets = { primary: primary.TargetHealthDescriptions ?? [], backup: backup.TargetHealthDescriptions ?? [] };
-        return { observation: { at, primary: countTargets(targets.primary), backup: countTargets(targets.backup) }, targets };
+        const observed = { observation: { at, primary: countTargets(targets.primary), backup: countTargets(targets.backup) }, targets };
+        return withoutInstances(observed, this.leaving);
+    }
+
+    /**
+     * Instances about to leave (`leaving`, by group): if their loss takes a group that traffic
+     * points at below minHealthy, runs a tick with them counted out, so traffic moves before they
+     * go; otherwise only logs why nothing needed doing. Returns the log line.
+     */
+    async prepareForTermination(observed: Observed, leaving: Record<GroupRole, readonly string[]>): Promise<Record<string, unknown>> {
+        const after = withoutInstances(observed, leaving);
+        const current = routingFor(modeOf(this.state), this.config);
+        const reasons: string[] = [];
+        let endangered = false;
+        for (const role of GROUP_ROLES) {
+            if (leaving[role].length === 0) continue;
+            const pointsAtGroup = current.weights[role] > 0 || current.routes.some((r) => r.target === role);
+            const leavesGroupDown = !groupStatus(after.observation[role], this.config.minHealthy[role]).up;
+            if (pointsAtGroup && leavesGroupDown) endangered = true;
+            reasons.push(pointsAtGroup ? `terminating ${leaving[role].join(", ")} leaves ${role} ${leavesGroupDown ? "down" : "up"}` : `no traffic points at ${role}`);
+        }
+        if (endangered) return this.tick(after);
+        return this.noDecisionLine(after.observation, reasons.join("; "));
+    }
+
+    /**
+     * The poll loop's pass over planned terminations, so that they never depend on the lifecycle
+     * event arriving: finds the instances of both groups in `Terminating:Wait`
+     * (DescribeAutoScalingGroups), moves traffic first if their loss calls for it (as the event
+     * would), and completes the controller's hook for each with CONTINUE (by instance id: no token
+     * needed), also after an error. Those instances stay counted out for the rest of the run.
+     * Errors do not stop the polls: the first one is kept in {@link deferredFailure}.
+     */
+    async completeWaitingTerminations(): Promise<void> {
+        let groups: Awaited<ReturnType<Invocation["describeAsgs"]>>;
+        try {
+            groups = await this.describeAsgs([...GROUP_ROLES]);
+        } catch (e) {
+            this.deferFailure(e);
+            return;
+        }
+        const leaving = { primary: groups.primary.terminating, backup: groups.backup.terminating };
+        if (leaving.primary.length + leaving.backup.length === 0) return;
+        let line: Record<string, unknown> | undefined;
+        try {
+            line = await this.prepareForTermination(await this.observe(), leaving);
+        } catch (e) {
+            this.deferFailure(e);
+        }
+        this.leaving = leaving;
+        const actions: Record<string, unknown>[] = [];
+        for (const role of GROUP_ROLES) {
+            const { name, lifecycleHookName } = this.config.autoScalingGroups[role];
+            for (const instanceId of leaving[role]) {
+                const action: Record<string, unknown> = { group: role, autoScalingGroupName: name, instanceId, hook: lifecycleHookName };
+                try {
+                    action.result = await completeLifecycleAction(this.deps, { AutoScalingGroupName: name, LifecycleHookName: lifecycleHookName, InstanceId: instanceId });
+                } catch (e) {
+                    action.result = "failed";
+                    this.deferFailure(e);
+                }
+                actions.push(action);
+            }
+        }
+        if (line) this.deps.log({ ...line, lifecycle: actions });
+    }
+
+    private deferFailure(e: unknown): void {
+        this.deps.log(errorLine(this.deps, this.kind, e, this));
+        this.deferredFailure ??= e;
     }
 
     /**
      * Decides on one observation, writes the routing if it differs from the live one, does the
      * capacity work the state asks for, and saves the state if it changed. Returns the log line.
+     * When another invocation saved the state meanwhile ({@link StateConflictError}), plans the
+     * tick again from that state and the live routing, up to {@link MAX_REPLANS} times.
      */
     async tick(observed: Observed): Promise<Record<string, unknown>> {
         this.ticks++;
+        if (this.config.mayOverlap) await this.refreshIfChanged();
+        for (let replans = 0; ; replans++) {
+            try {
+                return await this.tickOnce(observed);
+            } catch (e) {
+                if (!(e instanceof StateConflictError) || replans >= MAX_REPLANS) throw e;
+                this.deps.log({
+                    time: new Date(this.deps.now()).toISOString(), level: "warn", event: this.kind, tick: this.ticks,
+                    message: `${e.message}: planning this tick again from the stored state`, writes: this.progress?.writes ?? [],
+                });
+                await this.refreshIfChanged();
+            }
+        }
+    }
+
+    private async tickOnce(observed: Observed): Promise<Record<string, unknown>> {
         const result = decide(this.state, observed.observation, this.config);
         const progress = this.startProgress(result, observed.observation);
         const writes = result.transition === "stale" ? [] : planWrites(this.live, result.routing, result.decision, this.config);
@@ -475,18 +654,21 @@ class Invocation {
         }
     }
 
-    private async describeAsgs(groups: GroupRole[]): Promise<Record<GroupRole, LiveAsg>> {
+    private async describeAsgs(groups: GroupRole[]): Promise<Record<GroupRole, LiveAsg & { terminating: string[] }>> {
         const names = groups.map((g) => this.config.autoScalingGroups[g].name);
         const out = await this.call("DescribeAutoScalingGroups", () =>
             this.deps.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names })));
-        const live = {} as Record<GroupRole, LiveAsg>;
+        const live = {} as Record<GroupRole, LiveAsg & { terminating: string[] }>;
         for (const g of groups) {
             const asg = out.AutoScalingGroups?.find((a) => a.AutoScalingGroupName === this.config.autoScalingGroups[g].name);
             if (!asg) {
                 throw new FailoverApiError("DescribeAutoScalingGroups",
                     new Error(`auto-scaling group ${this.config.autoScalingGroups[g].name} not found`));
             }
-            live[g] = { desired: asg.DesiredCapacity ?? 0, min: asg.MinSize ?? 0, max: asg.MaxSize ?? 0 };
+            live[g] = {
+                desired: asg.DesiredCapacity ?? 0, min: asg.MinSize ?? 0, max: asg.MaxSize ?? 0,
+                terminating: (asg.Instances ?? []).filter((i) => i.LifecycleState === "Terminating:Wait" && i.InstanceId).map((i) => i.InstanceId!),
+            };
         }
         return live;
     }
@@ -503,10 +685,14 @@ class Invocation {
         const key = persistentKey(this.state);
         if (key === this.savedKey) return;
         const value = JSON.stringify(this.state);
-        await this.call("PutParameter", () => this.deps.ssm.send(new PutParameterCommand({
+        // No conditional write in SSM: check the version just before, so a newer state is not overwritten.
+        const stored = (await this.readParameter()).version;
+        if (stored !== this.version) throw new StateConflictError(this.config.stateParameterName, this.version, stored);
+        const out = await this.call("PutParameter", () => this.deps.ssm.send(new PutParameterCommand({
             Name: this.config.stateParameterName, Value: value, Type: "String", Overwrite: true,
         })));
         this.savedKey = key;
+        this.version = out.Version;
         progress.writes.push({ op: "PutParameter" });
     }
 

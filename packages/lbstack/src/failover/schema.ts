@@ -1,11 +1,17 @@
 import { z } from "zod";
 import { int } from "../common/zod-helpers";
+import { MAX_FAILOVER_ROUTES } from "./config-size";
 import { STOP_MARGIN_MS } from "./controller-config";
 
 /**
  * `traffic.failover`: the controller that moves all traffic to the healthy group when the other
  * fails (ALB weights alone never do: an all-unhealthy target group "fails open"), and back
  * after a settle period. On by default; `false` registers no controller.
+ *
+ * With failover on a stack takes at most {@link MAX_FAILOVER_ROUTES} (61) `routes`: the
+ * controller's config, one 16-digit rule id per route, must fit in Lambda's 4 KB of environment
+ * variables with every ARN and name at its longest (failover/config-size.ts has the byte math).
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
  */
 export const FailoverSpecSchema = z.union([
     z.literal(false),
@@ -25,11 +31,30 @@ export const FailoverSpecSchema = z.union([
         pollSeconds: int(1, 30, "seconds").optional(),
         /** Raise the surviving group's desired capacity toward the failed group's (within its own max) and restore it on failback. Default `true`. */
         scaleOut: z.boolean().optional(),
+        /**
+         * Reserve a concurrency of 1 for the controller Lambda, so that only one invocation runs at
+         * a time. Default `true`.
+         *
+         * Reserving takes 1 from the account's concurrency quota, and AWS keeps 10 of it
+         * unreserved: an account whose quota is still the new-account 10 cannot reserve any, and
+         * `pulumi up` fails on the function. Set `false` there (or ask for a higher quota).
+         *
+         * Without it invocations may overlap (a lifecycle or alarm event during the minute's poll
+         * run). Routing writes are safe anyway: each is planned against the live listener and
+         * writes the same routing for the same health. The stored state is the risk (two runs
+         * could each save what they saw, and a raise's original desired capacity could be lost),
+         * so the controller then re-reads the state's version before every tick and before every
+         * save, and re-plans from the newer state when another run wrote it. SSM has no
+         * conditional write, so two saves within one GetParameter/PutParameter round trip (tens of
+         * ms) can still both land, the later one winning; the next tick plans from that one.
+         * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+         */
+        reservedConcurrency: z.boolean().optional(),
     }),
 ]);
 export type FailoverSpec = z.input<typeof FailoverSpecSchema>;
 
-export const FAILOVER_DEFAULTS = { minHealthy: { count: 1 }, settleSeconds: 30, pollSeconds: 5, scaleOut: true } as const;
+export const FAILOVER_DEFAULTS = { minHealthy: { count: 1 }, settleSeconds: 30, pollSeconds: 5, scaleOut: true, reservedConcurrency: true } as const;
 
 /** Seconds assumed for the API calls and the listener change to take effect (DescribeTargetHealth, ModifyListener, propagation). */
 export const FAILOVER_API_ALLOWANCE_SECONDS = 5;
@@ -58,6 +83,7 @@ export interface ResolvedFailover {
     settleSeconds: number;
     pollSeconds: number;
     scaleOut: boolean;
+    reservedConcurrency: boolean;
 }
 
 export function resolveFailover(spec: z.output<typeof FailoverSpecSchema> | undefined): ResolvedFailover | false {
@@ -67,6 +93,7 @@ export function resolveFailover(spec: z.output<typeof FailoverSpecSchema> | unde
         settleSeconds: spec?.settleSeconds ?? FAILOVER_DEFAULTS.settleSeconds,
         pollSeconds: spec?.pollSeconds ?? FAILOVER_DEFAULTS.pollSeconds,
         scaleOut: spec?.scaleOut ?? FAILOVER_DEFAULTS.scaleOut,
+        reservedConcurrency: spec?.reservedConcurrency ?? FAILOVER_DEFAULTS.reservedConcurrency,
     };
 }
 

@@ -9,6 +9,7 @@ import {
 } from "../load-balancer/schema";
 import { NETWORK_DEFAULTS, NetworkSpecSchema } from "../network/schema";
 import { FailoverSpecSchema, resolveFailover, ResolvedFailover } from "../failover/schema";
+import { MAX_FAILOVER_ROUTES } from "../failover/config-size";
 import { resolveDeploy, ResolvedDeploy, resolveScaling, ResolvedScaling } from "../app-group/operations-schema";
 import { MonitoringSpecSchema, resolveMonitoring, ResolvedMonitoring } from "../monitoring/schema";
 import { operationsIssues, rollbackAlarmCount } from "../monitoring/operations";
@@ -42,7 +43,13 @@ export const LoadBalancedStackSpecSchema = z.strictObject({
     backup: GroupSpecSchema,
     /** How requests are shared between the groups. */
     traffic: TrafficSchema.optional(),
-    /** Listener rules that send matching requests to one group (application LB only), at most 100. */
+    /**
+     * Listener rules that send matching requests to one group (application LB only), at most 99
+     * (an ALB's default quota is 100 rules), and at most {@link MAX_FAILOVER_ROUTES} (61) with
+     * `traffic.failover` on: the failover controller's config, which lists every route's rule id,
+     * must fit in Lambda's 4 KB for environment variables with every ARN and name at its longest.
+     * @see https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+     */
     routes: z.array(RouteSchema).max(RULE_LIMITS.rulesPerLoadBalancer - 1, { error: "at most 99 routes (an ALB has a default quota of 100 rules)" }).optional(),
     /** The load balancer. Default: an internet-facing ALB with an HTTP listener on port 80. */
     loadBalancer: LoadBalancerSpecSchema.optional(),
@@ -397,6 +404,9 @@ function failoverIssues(r: ResolvedStackSpec, push: Push) {
         if (c.max > 0 && needed <= c.max && c.min < needed) {
             push([role, "capacity", "min"], c.min, `must be at least ${needed} with failover on (traffic.failover.minHealthy): a smaller ${role} never counts as up, so traffic could never fail over to it (raise it, or set traffic.failover to false)`);
         }
+    }
+    if (r.routes.length > MAX_FAILOVER_ROUTES) {
+        push(["routes"], r.routes.length, `at most ${MAX_FAILOVER_ROUTES} routes with traffic.failover on: the failover controller's config lists every route and must fit in Lambda's 4 KB for environment variables (use fewer routes, or set traffic.failover to false)`);
     }
 }
 
