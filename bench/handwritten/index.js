@@ -93,10 +93,14 @@ function failover(name, stackTags, listener, lbResource, tgs, asgs, parentOf) {
             ],
         })),
     }, p);
-    const config = pulumi.all([listener.arn, tgs.primary.arn, tgs.backup.arn, asgs.primary.name, asgs.backup.name, state.name]).apply(([l, tp, tb, ap, ab, s]) => JSON.stringify({
+    const hooks = {};
+    for (const r of ["primary", "backup"]) {
+        hooks[r] = new aws.autoscaling.LifecycleHook(`${name}-failover-${r}-terminate`, { autoscalingGroupName: asgs[r].name, lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", defaultResult: "CONTINUE", heartbeatTimeout: 300 }, p);
+    }
+    const config = pulumi.all([listener.arn, tgs.primary.arn, tgs.backup.arn, asgs.primary.name, asgs.backup.name, hooks.primary.name, hooks.backup.name, state.name]).apply(([l, tp, tb, ap, ab, hp, hb, s]) => JSON.stringify({
         listenerArn: l, targetGroupArns: { primary: tp, backup: tb }, weights: { primary: 90, backup: 10 },
-        minHealthy: { primary: { count: 1 }, backup: { count: 1 } }, settleSeconds: 30, pollSeconds: 5, routes: [],
-        autoScalingGroups: { primary: { name: ap, desiredCapacity: 2, maxSize: 6 }, backup: { name: ab, desiredCapacity: 1, maxSize: 3 } },
+        minHealthy: { primary: { count: 1 }, backup: { count: 1 } }, settleSeconds: 30, pollSeconds: 5, routes: { primary: "", backup: "" },
+        autoScalingGroups: { primary: { name: ap, desiredCapacity: 2, maxSize: 6, lifecycleHookName: hp }, backup: { name: ab, desiredCapacity: 1, maxSize: 3, lifecycleHookName: hb } },
         stateParameterName: s,
     }));
     const fn = new aws.lambda.Function(`${name}-failover-function`, {
@@ -107,16 +111,13 @@ function failover(name, stackTags, listener, lbResource, tgs, asgs, parentOf) {
         loggingConfig: { logFormat: "Text", logGroup: logs.name },
         tags,
     }, p);
-    new aws.lambda.FunctionEventInvokeConfig(`${name}-failover-async`, { functionName: fn.name, maximumRetryAttempts: 0 }, p);
+    new aws.lambda.FunctionEventInvokeConfig(`${name}-failover-async`, { functionName: fn.name, maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 }, p);
     const schedulerRole = new aws.iam.Role(`${name}-failover-scheduler-role`, { description: "scheduler", assumeRolePolicy: assume("scheduler.amazonaws.com"), tags }, p);
     new aws.iam.RolePolicy(`${name}-failover-scheduler-policy`, { role: schedulerRole.id, policy: fn.arn.apply((arn) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: [arn] }] })) }, p);
     new aws.scheduler.Schedule(`${name}-failover-schedule`, { description: "every minute", scheduleExpression: "rate(1 minute)", flexibleTimeWindow: { mode: "OFF" }, target: { arn: fn.arn, roleArn: schedulerRole.arn, retryPolicy: { maximumRetryAttempts: 0 } } }, p);
-    for (const r of ["primary", "backup"]) {
-        new aws.autoscaling.LifecycleHook(`${name}-failover-${r}-terminate`, { autoscalingGroupName: asgs[r].name, lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", defaultResult: "CONTINUE", heartbeatTimeout: 300 }, p);
-    }
     const terminateRule = new aws.cloudwatch.EventRule(`${name}-failover-terminate-events`, {
         description: "terminate lifecycle actions",
-        eventPattern: pulumi.all([asgs.primary.name, asgs.backup.name]).apply((names) => JSON.stringify({ source: ["aws.autoscaling"], "detail-type": ["EC2 Instance-terminate Lifecycle Action"], detail: { AutoScalingGroupName: names } })),
+        eventPattern: pulumi.all([asgs.primary.name, asgs.backup.name, hooks.primary.name, hooks.backup.name]).apply(([ap, ab, hp, hb]) => JSON.stringify({ source: ["aws.autoscaling"], "detail-type": ["EC2 Instance-terminate Lifecycle Action"], detail: { AutoScalingGroupName: [ap, ab], LifecycleHookName: [hp, hb] } })),
         tags,
     }, p);
     const alarms = {};
