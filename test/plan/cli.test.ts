@@ -219,9 +219,8 @@ describe("lbstack plan with an invalid value", () => {
     test("exits 2 with one 'path (value): message' line per problem on stderr, naming the field", () => {
         expect(invalid.code).toBe(2);
         const lines = invalid.stderr.trimEnd().split("\n");
-        expect(lines.length).toBeGreaterThan(0);
         for (const line of lines) expect(line).toMatch(/^[\w.[\]]+ \(.+\): \S.*$/);
-        expect(lines.filter((l) => l.startsWith("primary.healthCheck.timeoutSeconds (400): "))).not.toHaveLength(0);
+        expect(lines).toContain("primary.healthCheck.timeoutSeconds (400): must be between 2 and 120 seconds");
     });
 
     test("prints nothing on stdout", () => {

@@ -124,7 +124,7 @@ describe("per-group overrides and transforms", () => {
     test("nodes give direct access to the children", async () => {
         const run = await planStack(baseArgs(), { preview: false });
         const n = run.stack.nodes;
-        expect(n.primary.autoScalingGroup).toBeDefined();
+        await expect(new Promise((r) => n.primary.autoScalingGroup.maxSize.apply(r))).resolves.toBe(6);
         await expect(new Promise((r) => n.loadBalancer.targetGroups.backup.arn.apply(r))).resolves.toBe("arn:mock:aws:lb/targetGroup:TargetGroup/app-lb-backup");
     });
 });

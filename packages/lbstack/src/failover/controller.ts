@@ -7,6 +7,7 @@ import { applyTransform, Transform } from "../common/transform";
 import type { GroupRole, ResolvedStackSpec } from "../stack/schema";
 import { CONFIG_ENV_VAR, encodeFailoverConfig, FailoverControllerConfig, listenerRuleArnPrefix } from "./controller-config";
 import type { ResolvedFailover } from "./schema";
+import { elbNamespace } from "../monitoring/alarms";
 
 /** The compiled modules the Lambda runs: the handler and its siblings (they import only the AWS SDK). */
 export const CONTROLLER_RUNTIME_FILES = ["handler.js", "decide.js", "controller-config.js", "routing.js", "capacity.js"] as const;
@@ -257,7 +258,7 @@ export class FailoverController extends pulumi.ComponentResource {
         }, parent);
 
         // Backstop: a target group with no healthy host (CloudWatch, 1-minute data) also starts the controller.
-        const namespace = args.loadBalancerType === "application" ? "AWS/ApplicationELB" : "AWS/NetworkELB";
+        const namespace = elbNamespace(args.loadBalancerType);
         this.backstopAlarms = {} as Record<GroupRole, aws.cloudwatch.MetricAlarm>;
         for (const role of roles) {
             this.backstopAlarms[role] = new aws.cloudwatch.MetricAlarm(...applyTransform(t.backstopAlarm, `${name}-${role}-no-healthy`, {

@@ -30,7 +30,11 @@ export const StorageSchema = z.strictObject({
     throughputMiBps: int(125, 2000, "MiB/s").optional(),
     /** Encrypt the volume. Default `true`; `false` is an explicit opt-out. */
     encrypted: z.boolean().optional(),
-    /** KMS key ARN or ID for encryption. Default: the account's EBS default key (aws/ebs). */
+    /**
+     * KMS key ARN or ID for encryption. Default: the account's EBS default key (aws/ebs). A customer
+     * managed key must let the Auto Scaling service-linked role (AWSServiceRoleForAutoScaling) use
+     * it and create grants, or every launch fails. https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
+     */
     kmsKeyId: inputString().optional(),
 });
 export type StorageSpec = z.input<typeof StorageSchema>;
