@@ -87,20 +87,16 @@ function failover(name, stackTags, listener, lbResource, tgs, asgs, parentOf) {
             Statement: [
                 { Effect: "Allow", Action: ["elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules", "autoscaling:DescribeAutoScalingGroups"], Resource: "*" },
                 { Effect: "Allow", Action: ["elasticloadbalancing:ModifyListener"], Resource: [l] },
-                { Effect: "Allow", Action: ["autoscaling:SetDesiredCapacity", "autoscaling:CompleteLifecycleAction"], Resource: [a, b] },
+                { Effect: "Allow", Action: ["autoscaling:SetDesiredCapacity"], Resource: [a, b] },
                 { Effect: "Allow", Action: ["ssm:GetParameter", "ssm:PutParameter"], Resource: [s] },
                 { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${lg}:*`] },
             ],
         })),
     }, p);
-    const hooks = {};
-    for (const r of ["primary", "backup"]) {
-        hooks[r] = new aws.autoscaling.LifecycleHook(`${name}-failover-${r}-terminate`, { autoscalingGroupName: asgs[r].name, lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", defaultResult: "CONTINUE", heartbeatTimeout: 300 }, p);
-    }
-    const config = pulumi.all([listener.arn, tgs.primary.arn, tgs.backup.arn, asgs.primary.name, asgs.backup.name, hooks.primary.name, hooks.backup.name, state.name]).apply(([l, tp, tb, ap, ab, hp, hb, s]) => JSON.stringify({
+    const config = pulumi.all([listener.arn, tgs.primary.arn, tgs.backup.arn, asgs.primary.name, asgs.backup.name, state.name]).apply(([l, tp, tb, ap, ab, s]) => JSON.stringify({
         listenerArn: l, targetGroupArns: { primary: tp, backup: tb }, weights: { primary: 90, backup: 10 },
         minHealthy: { primary: { count: 1 }, backup: { count: 1 } }, settleSeconds: 30, pollSeconds: 5, routes: { primary: "", backup: "" },
-        autoScalingGroups: { primary: { name: ap, desiredCapacity: 2, maxSize: 6, lifecycleHookName: hp }, backup: { name: ab, desiredCapacity: 1, maxSize: 3, lifecycleHookName: hb } },
+        autoScalingGroups: { primary: { name: ap, desiredCapacity: 2, maxSize: 6 }, backup: { name: ab, desiredCapacity: 1, maxSize: 3 } },
         stateParameterName: s,
     }));
     const fn = new aws.lambda.Function(`${name}-failover-function`, {
@@ -115,11 +111,6 @@ function failover(name, stackTags, listener, lbResource, tgs, asgs, parentOf) {
     const schedulerRole = new aws.iam.Role(`${name}-failover-scheduler-role`, { description: "scheduler", assumeRolePolicy: assume("scheduler.amazonaws.com"), tags }, p);
     new aws.iam.RolePolicy(`${name}-failover-scheduler-policy`, { role: schedulerRole.id, policy: fn.arn.apply((arn) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: [arn] }] })) }, p);
     new aws.scheduler.Schedule(`${name}-failover-schedule`, { description: "every minute", scheduleExpression: "rate(1 minute)", flexibleTimeWindow: { mode: "OFF" }, target: { arn: fn.arn, roleArn: schedulerRole.arn, retryPolicy: { maximumRetryAttempts: 0 } } }, p);
-    const terminateRule = new aws.cloudwatch.EventRule(`${name}-failover-terminate-events`, {
-        description: "terminate lifecycle actions",
-        eventPattern: pulumi.all([asgs.primary.name, asgs.backup.name, hooks.primary.name, hooks.backup.name]).apply(([ap, ab, hp, hb]) => JSON.stringify({ source: ["aws.autoscaling"], "detail-type": ["EC2 Instance-terminate Lifecycle Action"], detail: { AutoScalingGroupName: [ap, ab], LifecycleHookName: [hp, hb] } })),
-        tags,
-    }, p);
     const alarms = {};
     for (const r of ["primary", "backup"]) {
         alarms[r] = new aws.cloudwatch.MetricAlarm(`${name}-failover-${r}-no-healthy`, {
@@ -133,10 +124,8 @@ function failover(name, stackTags, listener, lbResource, tgs, asgs, parentOf) {
         eventPattern: pulumi.all([alarms.primary.name, alarms.backup.name]).apply((names) => JSON.stringify({ source: ["aws.cloudwatch"], "detail-type": ["CloudWatch Alarm State Change"], detail: { alarmName: names } })),
         tags,
     }, p);
-    for (const [r, rule] of [["terminate", terminateRule], ["alarm", alarmRule]]) {
-        new aws.cloudwatch.EventTarget(`${name}-failover-${r}-target`, { rule: rule.name, arn: fn.arn }, p);
-        new aws.lambda.Permission(`${name}-failover-${r}-invoke`, { function: fn.name, action: "lambda:InvokeFunction", principal: "events.amazonaws.com", sourceArn: rule.arn }, p);
-    }
+    new aws.cloudwatch.EventTarget(`${name}-failover-alarm-target`, { rule: alarmRule.name, arn: fn.arn }, p);
+    new aws.lambda.Permission(`${name}-failover-alarm-invoke`, { function: fn.name, action: "lambda:InvokeFunction", principal: "events.amazonaws.com", sourceArn: alarmRule.arn }, p);
     new aws.cloudwatch.MetricAlarm(`${name}-failover-stopped`, {
         alarmDescription: "the failover controller stopped",
         metricQueries: [

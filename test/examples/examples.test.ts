@@ -213,12 +213,13 @@ describe("active-passive", () => {
         expect(plans.activePassive.figures.traffic).toEqual({ primary: 100, backup: 0 });
     });
 
-    test("registers the failover controller: a Lambda run every minute, terminate hooks and a no-healthy-host alarm per group", () => {
+    test("registers the failover controller: a Lambda run every minute and a no-healthy-host alarm per group, no lifecycle hook", () => {
         const plan = plans.activePassive;
         expect(ofType(plan, T.controller).map((r) => r.name)).toEqual(["app-failover"]);
         expect(ofType(plan, T.lambda).map((r) => r.name)).toEqual(["app-failover-function"]);
         expect(resource(plan, "app-failover-schedule").inputs.scheduleExpression).toBe("rate(1 minute)");
-        expect(ofType(plan, T.hook).map((r) => r.inputs.lifecycleTransition)).toEqual(["autoscaling:EC2_INSTANCE_TERMINATING", "autoscaling:EC2_INSTANCE_TERMINATING"]);
+        // A terminate hook would only delay scale-ins: AWS drains the instance before the hook runs.
+        expect(ofType(plan, T.hook)).toEqual([]);
         expect(resource(plan, "app-failover-primary-no-healthy").inputs).toMatchObject({ metricName: "HealthyHostCount", threshold: 1 });
         expect(resource(plan, "app-failover-backup-no-healthy").inputs).toMatchObject({ metricName: "HealthyHostCount", threshold: 1 });
     });

@@ -50,7 +50,7 @@ describe("the failover controller of the default stack", () => {
         expect(code.entries.sort()).toEqual([...CONTROLLER_RUNTIME_FILES].sort());
     });
 
-    test("gets the configured weights, thresholds, routes, groups and lifecycle hooks as its input", () => {
+    test("gets the configured weights, thresholds, routes and groups as its input", () => {
         const config = configOf(run);
         expect(config).toMatchObject({
             listenerArn: LISTENER,
@@ -58,11 +58,11 @@ describe("the failover controller of the default stack", () => {
             minHealthy: { primary: { count: 1 }, backup: { count: 1 } },
             settleSeconds: 30, pollSeconds: 5,
             autoScalingGroups: {
-                // The hooks' physical names: the poll loop completes their actions by name.
-                primary: { name: "app-primary-asg", desiredCapacity: 2, maxSize: 6, lifecycleHookName: "app-failover-primary-terminate" },
-                backup: { name: "app-backup-asg", desiredCapacity: 1, maxSize: 3, lifecycleHookName: "app-failover-backup-terminate" },
+                primary: { name: "app-primary-asg", desiredCapacity: 2, maxSize: 6 },
+                backup: { name: "app-backup-asg", desiredCapacity: 1, maxSize: 3 },
             },
         });
+        expect(config.autoScalingGroups.primary).not.toHaveProperty("lifecycleHookName");
         expect(config.mayOverlap).toBeUndefined();
         // Stored as rule ids and rebuilt from the listener's ARN by the handler's parser.
         expect(config.routes).toEqual([
@@ -94,7 +94,11 @@ describe("the failover controller of the default stack", () => {
         expect(bySid.WriteRouting).toMatchObject({ Action: ["elasticloadbalancing:ModifyListener"], Resource: [LISTENER] });
         // One wildcard for the rules of this listener (load balancer, its id, the listener's id), not one ARN a route.
         expect(bySid.WriteRoutes).toMatchObject({ Action: ["elasticloadbalancing:ModifyRule"], Resource: [`${RULES}/*`] });
-        expect(bySid.ScaleAndLifecycle.Resource).toEqual(["arn:mock:aws:autoscaling/group:Group/app-primary-asg", "arn:mock:aws:autoscaling/group:Group/app-backup-asg"]);
+        expect(bySid.Scale).toEqual({
+            Sid: "Scale", Effect: "Allow", Action: ["autoscaling:SetDesiredCapacity"],
+            Resource: ["arn:mock:aws:autoscaling/group:Group/app-primary-asg", "arn:mock:aws:autoscaling/group:Group/app-backup-asg"],
+        });
+        expect(JSON.stringify(policy)).not.toContain("CompleteLifecycleAction");
         expect(bySid.State.Resource).toEqual(["arn:mock:aws:ssm/parameter:Parameter/app-failover-state"]);
         for (const s of policy.Statement.filter((x: any) => x.Sid !== "Describe")) expect(s.Resource).not.toContain("*");
     });
@@ -106,17 +110,13 @@ describe("the failover controller of the default stack", () => {
         expect(JSON.stringify(policy)).not.toContain("ModifyRule");
     });
 
-    test("terminate lifecycle hooks on both groups reach the function through EventBridge", () => {
-        for (const role of ["primary", "backup"]) {
-            expect(named(run.resources, `app-failover-${role}-terminate`).inputs).toMatchObject({
-                autoscalingGroupName: `app-${role}-asg`, lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", defaultResult: "CONTINUE", heartbeatTimeout: 300,
-            });
-        }
-        expect(JSON.parse(named(run.resources, "app-failover-terminate-events").inputs.eventPattern as string)).toEqual({
-            source: ["aws.autoscaling"], "detail-type": ["EC2 Instance-terminate Lifecycle Action"],
-            detail: { AutoScalingGroupName: ["app-primary-asg", "app-backup-asg"], LifecycleHookName: ["app-failover-primary-terminate", "app-failover-backup-terminate"] },
-        });
-        expect(named(run.resources, "app-failover-terminate-invoke").inputs).toMatchObject({ principal: "events.amazonaws.com", sourceArn: "arn:mock:aws:cloudwatch/eventRule:EventRule/app-failover-terminate-events" });
+    test("registers no lifecycle hook and no terminate event rule: AWS drains a terminating instance before a hook could act", () => {
+        const types = run.resources.map((r) => r.type);
+        expect(types).not.toContain("aws:autoscaling/lifecycleHook:LifecycleHook");
+        const ofController = (type: string) => run.resources.filter((r) => r.type === type && r.name.startsWith("app-failover-")).map((r) => r.name);
+        expect(ofController("aws:cloudwatch/eventRule:EventRule")).toEqual(["app-failover-alarm-events"]);
+        expect(ofController("aws:cloudwatch/eventTarget:EventTarget")).toEqual(["app-failover-alarm-target"]);
+        expect(ofController("aws:lambda/permission:Permission")).toEqual(["app-failover-alarm-invoke"]);
     });
 
     test("a HealthyHostCount backstop alarm per group starts the controller, and an alarm fires when the controller stops", () => {

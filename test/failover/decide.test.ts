@@ -16,11 +16,16 @@ const base: Cfg = {
     settleSeconds: 60,
 };
 
-/** One step: seconds after T0, [healthy, total] of primary and backup. */
-type Step = [seconds: number, primary: [number, number], backup: [number, number]];
+/** One step: seconds after T0, [healthy, total] of primary and backup; `"initializing"`: every target still initial. */
+type Health = [number, number] | "initializing";
+type Step = [seconds: number, primary: Health, backup: Health];
 
-function obs([s, [ph, pt], [bh, bt]]: Step): Observation {
-    return { at: T0 + s * 1000, primary: { healthy: ph, total: pt }, backup: { healthy: bh, total: bt } };
+function group(h: Health) {
+    return h === "initializing" ? { healthy: 0, total: 0, initializing: true } : { healthy: h[0], total: h[1], initializing: false };
+}
+
+function obs([s, p, b]: Step): Observation {
+    return { at: T0 + s * 1000, primary: group(p), backup: group(b) };
 }
 
 /** Feeds the steps in order, threading the state; returns every result. */
@@ -50,9 +55,9 @@ const UP: [number, number] = [3, 3];
 
 describe("thresholds", () => {
     it("a count threshold needs that many healthy targets, and always at least one", () => {
-        expect(groupStatus({ healthy: 2, total: 3 }, { count: 2 }).up).toBe(true);
-        expect(groupStatus({ healthy: 1, total: 3 }, { count: 2 }).up).toBe(false);
-        expect(groupStatus({ healthy: 0, total: 0 }, { count: 1 }).up).toBe(false);
+        expect(groupStatus({ healthy: 2, total: 3, initializing: false }, { count: 2 }).up).toBe(true);
+        expect(groupStatus({ healthy: 1, total: 3, initializing: false }, { count: 2 }).up).toBe(false);
+        expect(groupStatus({ healthy: 0, total: 0, initializing: false }, { count: 1 }).up).toBe(false);
     });
 
     it("a percent threshold is the ceiling of p% of registered targets", () => {
@@ -62,12 +67,12 @@ describe("thresholds", () => {
         expect(neededHealthy({ percent: 100 }, 5)).toBe(5);
         expect(neededHealthy({ percent: 1 }, 10)).toBe(1);
         expect(neededHealthy({ percent: 10 }, 3)).toBe(1);
-        expect(groupStatus({ healthy: 2, total: 4 }, { percent: 75 }).up).toBe(false);
-        expect(groupStatus({ healthy: 3, total: 4 }, { percent: 75 }).up).toBe(true);
+        expect(groupStatus({ healthy: 2, total: 4, initializing: false }, { percent: 75 }).up).toBe(false);
+        expect(groupStatus({ healthy: 3, total: 4, initializing: false }, { percent: 75 }).up).toBe(true);
     });
 
     it("a group with no registered target is down under a percent threshold", () => {
-        const s = groupStatus({ healthy: 0, total: 0 }, { percent: 1 });
+        const s = groupStatus({ healthy: 0, total: 0, initializing: false }, { percent: 1 });
         expect(s.up).toBe(false);
         expect(s.needed).toBe(Infinity);
     });
@@ -254,7 +259,49 @@ describe("pin", () => {
     });
 });
 
+describe("a group whose targets are all still initial (fresh deploy)", () => {
+    it("is not failed over away from while the other group is up, in either direction", () => {
+        expect(timeline(run([[0, "initializing", UP], [5, "initializing", UP]]))).toEqual([]);
+        expect(timeline(run([[0, UP, "initializing"], [5, UP, "initializing"]]))).toEqual([]);
+        const [r] = run([[0, "initializing", UP]]);
+        expect(r.decision).toEqual({ mode: "configured" });
+        expect(r.state.scaleOut).toBeNull();
+        expect(r.health.primary).toMatchObject({ up: false, initializing: true });
+        expect(r.reason).toMatch(/^primary initializing, backup up/);
+    });
+
+    it("fails over once its targets are judged and it is down", () => {
+        expect(timeline(run([[0, "initializing", UP], [5, [0, 3], UP]]))).toEqual([[5, "failover", "all-to-backup"]]);
+    });
+
+    it("both initializing: nothing changes", () => {
+        const [r] = run([[0, "initializing", "initializing"]]);
+        expect(r.transition).toBe("none");
+        expect(r.decision).toEqual({ mode: "configured" });
+    });
+});
+
 describe("survivor capacity records", () => {
+    it("plans no scale-out when the failed group carried no traffic (weight 0, no route to it)", () => {
+        const activePassive: Cfg = { ...base, weights: { primary: 100, backup: 0 }, routes: [{ ruleArn: RULE_API, target: "primary" }] };
+        const [r] = run([[0, UP, [0, 3]]], activePassive);
+        expect(r.transition).toBe("failover");
+        expect(r.decision).toEqual({ mode: "failedOver", failed: "backup" });
+        expect(r.state.scaleOut).toBeNull();
+        // A route to the weight-0 group is traffic it carried: then the survivor is raised.
+        const [routed] = run([[0, UP, [0, 3]]], { ...activePassive, routes: [{ ruleArn: RULE_ADMIN, target: "backup" }] });
+        expect(routed.state.scaleOut).toEqual({ group: "primary", originalDesired: null, raisedTo: null, applied: false });
+    });
+
+    it("keeps a survivor's pending restore when the failed group carried no traffic", () => {
+        const activePassive: Cfg = { ...base, weights: { primary: 100, backup: 0 }, routes: [] };
+        const pending = { group: "primary" as GroupRole, originalDesired: 2, raisedTo: 4, applied: true };
+        const [r] = run([[0, UP, [0, 3]]], activePassive, { ...initialState(), restores: [pending] });
+        expect(r.state.scaleOut).toBeNull();
+        expect(r.state.restores).toEqual([pending]);
+    });
+
+
     it("plans a raise for the survivor on failover and a restore on failback", () => {
         const results = run([[0, [0, 3], UP], [10, UP, UP], [70, UP, UP]]);
         expect(results[0].state.scaleOut).toEqual({ group: "backup", originalDesired: null, raisedTo: null, applied: false });

@@ -14,8 +14,8 @@ export const validConfig: FailoverControllerConfig = {
     pollSeconds: 5,
     routes: [{ ruleArn: `${ACCOUNT}:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee`, target: "primary" }],
     autoScalingGroups: {
-        primary: { name: "web-primary", desiredCapacity: 4, maxSize: 8, lifecycleHookName: "web-failover-primary-terminate-1a2b3c4" },
-        backup: { name: "web-backup", desiredCapacity: 1, maxSize: 4, lifecycleHookName: "web-failover-backup-terminate-5d6e7f8" },
+        primary: { name: "web-primary", desiredCapacity: 4, maxSize: 8 },
+        backup: { name: "web-backup", desiredCapacity: 1, maxSize: 4 },
     },
     stateParameterName: "/lbstack/web/failover-state",
 };

@@ -2,15 +2,13 @@ import {
     Action, DescribeListenersCommand, DescribeRulesCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client,
     ModifyListenerCommand, ModifyRuleCommand, TargetHealthDescription,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import {
-    AutoScalingClient, CompleteLifecycleActionCommand, DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand,
-} from "@aws-sdk/client-auto-scaling";
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand } from "@aws-sdk/client-auto-scaling";
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
 import { encodeFailoverConfig, FailoverControllerConfig, GroupRole } from "../../packages/lbstack/src/failover/controller-config";
 import { FailoverState, initialState } from "../../packages/lbstack/src/failover/decide";
 import {
-    ControllerEvent, createHandler, FailoverApiError, LifecycleActionEvent, MAX_REPLANS, StateConflictError, STOP_MARGIN_MS,
+    ControllerEvent, createHandler, FailoverApiError, MAX_REPLANS, StateConflictError, STOP_MARGIN_MS,
 } from "../../packages/lbstack/src/failover/handler";
 import { FAILOVER_START_ALLOWANCE_SECONDS, pollGapSeconds } from "../../packages/lbstack/src/failover/schema";
 import { validConfig } from "./fixtures";
@@ -25,7 +23,6 @@ const B = validConfig.targetGroupArns.backup;
 const RULE = validConfig.routes[0].ruleArn; // routes to primary
 const LISTENER = validConfig.listenerArn;
 const PARAM = validConfig.stateParameterName;
-const HOOK = validConfig.autoScalingGroups.primary.lifecycleHookName;
 
 /** Actions as Pulumi creates them. */
 function listenerActions(wp: number, wb: number): Action[] {
@@ -63,8 +60,6 @@ interface World {
     listener: Action[];
     rules: Record<string, Action[]>;
     asgs: Record<string, { desired: number; min: number; max: number }>;
-    /** Instances per group name with their lifecycle state (only those tests care about). */
-    instances: Record<string, { InstanceId: string; LifecycleState: string }[]>;
     parameter: string | undefined;
     /** The parameter's version: PutParameter increments it, as SSM does. */
     parameterVersion: number;
@@ -115,7 +110,6 @@ beforeEach(() => {
         listener: listenerActions(90, 10),
         rules: { [RULE]: ruleActions(P) },
         asgs: { "web-primary": { desired: 4, min: 2, max: 8 }, "web-backup": { desired: 1, min: 1, max: 4 } },
-        instances: {},
         parameter: "{}",
         parameterVersion: 1,
         before: {},
@@ -134,14 +128,12 @@ beforeEach(() => {
     asgMock.on(DescribeAutoScalingGroupsCommand).callsFake(fake("DescribeAutoScalingGroups", (i: any) => ({
         AutoScalingGroups: i.AutoScalingGroupNames.map((name: string) => ({
             AutoScalingGroupName: name, DesiredCapacity: world.asgs[name].desired, MinSize: world.asgs[name].min, MaxSize: world.asgs[name].max,
-            Instances: clone(world.instances[name] ?? []),
         })),
     })));
     asgMock.on(SetDesiredCapacityCommand).callsFake(fake("SetDesiredCapacity", (i: any) => {
         world.asgs[i.AutoScalingGroupName].desired = i.DesiredCapacity;
         return {};
     }));
-    asgMock.on(CompleteLifecycleActionCommand).callsFake(fake("CompleteLifecycleAction", () => ({})));
     ssmMock.on(GetParameterCommand).callsFake(fake("GetParameter", (i: any) => {
         if (world.parameter === undefined) throw awsError("ParameterNotFound", "not found");
         return { Parameter: { Name: i.Name, Type: "String", Value: world.parameter, Version: world.parameterVersion } };
@@ -178,7 +170,7 @@ function invoke(event: ControllerEvent = {}, config?: FailoverControllerConfig |
 /** A run that starts with just the stop margin left of its timeout: exactly one tick. */
 const ONE_TICK_MS = STOP_MARGIN_MS;
 
-const writes = () => world.calls.filter((c) => /^(Modify|Set|Put|Complete)/.test(c));
+const writes = () => world.calls.filter((c) => /^(Modify|Set|Put)/.test(c));
 const storedState = (): FailoverState => JSON.parse(world.parameter!);
 const infoLines = () => lines.filter((l) => l.level === "info");
 
@@ -263,7 +255,7 @@ describe("steady state", () => {
         await invoke({}, undefined, ONE_TICK_MS);
         expect(infoLines()).toEqual([{
             time: "2025-01-01T12:00:00.000Z", level: "info", event: "poll", tick: 1, observedAt: "2025-01-01T12:00:00.000Z",
-            primary: { healthy: 3, total: 3, needed: 2, up: true }, backup: { healthy: 2, total: 2, needed: 1, up: true },
+            primary: { healthy: 3, total: 3, initializing: false, needed: 2, up: true }, backup: { healthy: 2, total: 2, initializing: false, needed: 1, up: true },
             decision: "configured", previousDecision: "configured", transition: "none",
             reason: expect.stringMatching(/^both groups up/), writes: [], action: "none",
         }]);
@@ -272,7 +264,7 @@ describe("steady state", () => {
     it("does not count draining targets as registered", async () => {
         world.health.backup = [...targets("b", 1, 1), ...targets("d", 0, 0, 5)];
         await invoke({}, undefined, ONE_TICK_MS);
-        expect(infoLines()[0].backup).toEqual({ healthy: 1, total: 2, needed: 1, up: true });
+        expect(infoLines()[0].backup).toEqual({ healthy: 1, total: 2, initializing: false, needed: 1, up: true });
     });
 });
 
@@ -485,6 +477,103 @@ describe("API errors", () => {
     });
 });
 
+describe("targets not yet judged by health checks (initial) or not in use (unused)", () => {
+    const make = (prefix: string, state: string, n: number): TargetHealthDescription[] =>
+        Array.from({ length: n }, (_, i) => ({ Target: { Id: `i-${prefix}${state}${i}`, Port: 80 }, TargetHealth: { State: state as any } }));
+
+    it("a percent threshold counts neither initial nor unused targets: a scale-out does not fail the group over", async () => {
+        // backup: minHealthy 50 %; 1 healthy, 3 new (initial), 2 in an AZ the load balancer does not use.
+        world.health.backup = [...make("b", "healthy", 1), ...make("b", "initial", 3), ...make("b", "unused", 2)];
+        await invoke({}, undefined, ONE_TICK_MS);
+        expect(infoLines()[0].backup).toEqual({ healthy: 1, total: 1, initializing: false, needed: 1, up: true });
+        expect(infoLines()[0].transition).toBe("none");
+        expect(writes()).toEqual([]);
+    });
+
+    it("a group whose targets are all initial has no healthy target, so it is not up", async () => {
+        world.health.backup = make("b", "initial", 2);
+        await invoke({}, undefined, ONE_TICK_MS);
+        expect(infoLines()[0].backup).toEqual({ healthy: 0, total: 0, initializing: true, needed: null, up: false }); // needed: Infinity, logged as null
+        expect(infoLines()[0].transition).toBe("none");
+    });
+
+    it.each([["primary"], ["backup"]] as const)("fresh deploy: no failover away from the %s while all its targets are still initial", async (role) => {
+        world.health[role] = make(role[0], "initial", 3);
+        await invoke({}, undefined, 20_000);
+        expect(writes()).toEqual([]);
+        expect(infoLines().map((l) => l.transition)).toEqual(Array(4).fill("none"));
+        expect(infoLines()[0].reason).toMatch(new RegExp(`^${role} initializing`));
+    });
+
+    it("fails over once the initial targets are judged unhealthy", async () => {
+        world.health.primary = make("p", "initial", 3);
+        world.script = (s) => { if (s === 5) world.health.primary = [...make("p", "unhealthy", 2), ...make("p", "initial", 1)]; };
+        await invoke({}, undefined, 10_000);
+        expect(infoLines().map((l) => l.transition)).toEqual(["none", "failover"]);
+    });
+
+    it("both groups all initial: nothing changes", async () => {
+        world.health.primary = make("p", "initial", 3);
+        world.health.backup = make("b", "initial", 2);
+        await invoke({}, undefined, ONE_TICK_MS);
+        expect(writes()).toEqual([]);
+        expect(infoLines()[0].decision).toBe("configured");
+    });
+});
+
+describe("route writes of one phase go out together", () => {
+    const rule = (id: string) => `${validConfig.listenerArn.replace(":listener/", ":listener-rule/")}/${id}`;
+    const rules = [rule("1111111111111111"), rule("2222222222222222"), rule("3333333333333333")];
+    const manyRoutes: FailoverControllerConfig = { ...validConfig, routes: rules.map((ruleArn) => ({ ruleArn, target: "primary" as const })) };
+    let inFlight: number;
+    let mostInFlight: number;
+
+    beforeEach(() => {
+        for (const r of rules) world.rules[r] = ruleActions(P);
+        inFlight = 0;
+        mostInFlight = 0;
+        const slow = (op: string, apply: (i: any) => void) => async (i: any) => {
+            inFlight++;
+            mostInFlight = Math.max(mostInFlight, inFlight);
+            try {
+                await new Promise((resolve) => setImmediate(resolve)); // a round trip
+                return await fake(op, (input: any) => { apply(input); return {}; })(i);
+            } finally {
+                inFlight--;
+            }
+        };
+        elbMock.on(ModifyRuleCommand).callsFake(slow("ModifyRule", (i) => { world.rules[i.RuleArn] = clone(i.Actions); }));
+        elbMock.on(ModifyListenerCommand).callsFake(slow("ModifyListener", (i) => { world.listener = clone(i.DefaultActions); }));
+    });
+
+    it("issues every ModifyRule of a failover at once, and the default action only after all of them", async () => {
+        world.health.primary = targets("p", 0, 3);
+        await invoke({}, manyRoutes, ONE_TICK_MS);
+        expect(mostInFlight).toBe(3);
+        expect(writes().slice(0, 4)).toEqual(["ModifyRule", "ModifyRule", "ModifyRule", "ModifyListener"]);
+        for (const r of rules) expect(world.rules[r]).toEqual(writtenRule(B));
+        expect(world.listener).toEqual(listenerActions(0, 100));
+    });
+
+    it("when one route write fails, the default action is not written and the state not saved; the error is reported", async () => {
+        world.health.primary = targets("p", 0, 3);
+        world.fail.ModifyRule = [awsError("ThrottlingException", "Rate exceeded")];
+        await expect(invoke({}, manyRoutes, ONE_TICK_MS)).rejects.toThrow("ModifyRule failed: ThrottlingException: Rate exceeded");
+        expect(writes()).toEqual(["ModifyRule", "ModifyRule", "ModifyRule"]);
+        expect(world.listener).toEqual(listenerActions(90, 10));
+        expect(world.parameter).toBe("{}");
+        const error = lines.at(-1)!;
+        expect(error).toMatchObject({ level: "error", operation: "ModifyRule" });
+        expect(error.writes).toHaveLength(2); // the two that succeeded
+
+        // The next run re-plans from the live routing: only the missing route, then the default action.
+        world.calls = [];
+        now += 60_000;
+        await invoke({}, manyRoutes, ONE_TICK_MS);
+        expect(writes().slice(0, 2)).toEqual(["ModifyRule", "ModifyListener"]);
+    });
+});
+
 describe("other events", () => {
     it("runs a single tick for a CloudWatch alarm state change", async () => {
         world.health.backup = targets("b", 0, 2);
@@ -495,174 +584,27 @@ describe("other events", () => {
     });
 });
 
-describe("lifecycle hook (instance terminating)", () => {
-    function terminate(group: string, instanceId: string, hook = HOOK): LifecycleActionEvent {
-        return {
+describe("planned terminations", () => {
+    it("an instance-terminate lifecycle event (no longer subscribed to) simply runs the poll loop", async () => {
+        const event = {
             source: "aws.autoscaling", "detail-type": "EC2 Instance-terminate Lifecycle Action",
-            detail: {
-                AutoScalingGroupName: group, LifecycleHookName: hook, LifecycleActionToken: "token-1",
-                EC2InstanceId: instanceId, LifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
-            },
+            detail: { AutoScalingGroupName: "web-primary", LifecycleHookName: "old-hook", LifecycleActionToken: "t", EC2InstanceId: "i-1" },
         };
-    }
-    const completion = (instanceId: string) => ({
-        AutoScalingGroupName: "web-primary", LifecycleHookName: HOOK, LifecycleActionToken: "token-1",
-        InstanceId: instanceId, LifecycleActionResult: "CONTINUE",
+        const result = await invoke(event, undefined, 10_000);
+        expect(result).toEqual({ event: "poll", ticks: 2, decision: "configured" });
+        expect(world.calls.filter((c) => !c.startsWith("Describe") && c !== "GetParameter")).toEqual([]);
     });
 
-    it("moves traffic first when the termination would leave the group below minHealthy, then continues", async () => {
-        world.health.primary = targets("p", 2, 0); // minHealthy.primary = 2
-        const result = await invoke(terminate("web-primary", "i-phealthy0"));
-        expect(result).toEqual({ event: "lifecycle", ticks: 1, decision: "all-to-backup", lifecycleActionResult: "CONTINUE" });
-        expect(writes()).toEqual(["ModifyRule", "ModifyListener", "PutParameter", "SetDesiredCapacity", "PutParameter", "CompleteLifecycleAction"]);
-        expect(asgMock.commandCalls(CompleteLifecycleActionCommand).map((c) => c.args[0].input)).toEqual([completion("i-phealthy0")]);
-        expect(sleeps).toEqual([]);
-        expect(infoLines()).toEqual([expect.objectContaining({
-            event: "lifecycle", transition: "failover", primary: { healthy: 1, total: 1, needed: 2, up: false },
-            lifecycle: { autoScalingGroupName: "web-primary", instanceId: "i-phealthy0", hook: HOOK, group: "primary", result: "CONTINUE" },
-        })]);
-    });
-
-    it("only continues when the group stays up without the instance", async () => {
-        await invoke(terminate("web-primary", "i-phealthy0")); // 3 healthy, needs 2
-        expect(writes()).toEqual(["CompleteLifecycleAction"]);
-        expect(infoLines()[0]).toMatchObject({ transition: "none", reason: expect.stringMatching(/leaves primary up/) });
-    });
-
-    it("only continues when no traffic points at the group any more", async () => {
-        world.parameter = JSON.stringify({ ...initialState(), failedGroup: "primary", failedAt: T0, lastObservedAt: T0 });
-        world.listener = listenerActions(0, 100);
-        world.rules[RULE] = writtenRule(B);
-        world.health.primary = targets("p", 1, 0);
-        await invoke(terminate("web-primary", "i-phealthy0"));
-        expect(writes()).toEqual(["CompleteLifecycleAction"]);
-        expect(infoLines()[0].reason).toMatch(/no traffic points at primary/);
-    });
-
-    it("ignores a terminating instance that is already draining", async () => {
-        world.health.primary = [...targets("p", 2, 0), ...targets("x", 0, 0, 1)];
-        await invoke(terminate("web-primary", "i-xdraining0"));
-        expect(writes()).toEqual(["CompleteLifecycleAction"]);
-    });
-
-    it("completes the action even when the controller fails, then reports the error", async () => {
+    it("a drained instance that was the group's last healthy target fails the group over at the next poll", async () => {
+        // AWS deregisters (drains) the instance before it terminates it: the poll sees it draining.
         world.health.primary = targets("p", 2, 0);
-        world.fail.ModifyListener = [awsError("ThrottlingException", "Rate exceeded")];
-        await expect(invoke(terminate("web-primary", "i-phealthy0"))).rejects.toThrow(/ModifyListener failed/);
-        expect(writes()).toEqual(["ModifyRule", "ModifyListener", "CompleteLifecycleAction"]);
-        expect(asgMock.commandCalls(CompleteLifecycleActionCommand)[0].args[0].input).toEqual(completion("i-phealthy0"));
-        expect(lines.find((l) => l.level === "error")).toMatchObject({ event: "lifecycle", operation: "ModifyListener" });
+        world.script = (s) => { if (s === 5) world.health.primary = [...targets("p", 1, 0), ...targets("x", 0, 0, 1)]; };
+        await invoke({}, undefined, 10_000);
+        expect(infoLines().map((l) => [l.transition, l.primary.total])).toEqual([["none", 2], ["failover", 1]]);
     });
 
-    it("completes the action even when the config is invalid", async () => {
-        await expect(invoke(terminate("web-primary", "i-1"), "{}")).rejects.toThrow(/invalid configuration/);
-        expect(world.calls).toEqual(["CompleteLifecycleAction"]);
-    });
-
-    it("completes the action for a group that is not the controller's, without touching routing", async () => {
-        await invoke(terminate("someone-else", "i-1"));
-        expect(world.calls).toEqual(["CompleteLifecycleAction"]);
-    });
-
-    it("throws when CompleteLifecycleAction itself fails, after trying", async () => {
-        world.fail.CompleteLifecycleAction = [awsError("AccessDeniedException", "not authorized")];
-        await expect(invoke(terminate("web-primary", "i-phealthy0"))).rejects.toThrow(/CompleteLifecycleAction failed: AccessDeniedException/);
-        expect(lines.at(-1)).toMatchObject({ level: "error", operation: "CompleteLifecycleAction" });
-    });
-
-    it("is not an error when the poll loop already completed the action (the event came late)", async () => {
-        world.fail.CompleteLifecycleAction = [awsError("ValidationError", "No active Lifecycle Action found with instance ID i-phealthy0")];
-        const result = await invoke(terminate("web-primary", "i-phealthy0"));
-        expect(result).toMatchObject({ event: "lifecycle", lifecycleActionResult: "already-completed" });
-        expect(lines.filter((l) => l.level === "error")).toEqual([]);
-        expect(infoLines()[0].lifecycle.result).toBe("already-completed");
-    });
-
-    it("leaves another hook's action on our group to that hook's owner", async () => {
-        const result = await invoke(terminate("web-primary", "i-phealthy0", "someone-elses-hook"));
-        expect(result).toEqual({ event: "lifecycle", ticks: 0, decision: undefined });
-        expect(world.calls).toEqual([]);
-        expect(infoLines()[0]).toMatchObject({ action: "none", reason: expect.stringMatching(/^someone-elses-hook is not the controller's hook/) });
-    });
-});
-
-describe("planned terminations found by the poll run (the lifecycle event may never arrive)", () => {
-    const waiting = (...ids: string[]) => ids.map((InstanceId) => ({ InstanceId, LifecycleState: "Terminating:Wait" }));
-    const completions = () => asgMock.commandCalls(CompleteLifecycleActionCommand).map((c) => c.args[0].input);
-
-    it("moves traffic first when the instance's removal leaves its group below minHealthy, then completes the hook by instance id", async () => {
-        world.health.primary = targets("p", 2, 0); // minHealthy.primary = 2
-        world.instances["web-primary"] = [...waiting("i-phealthy0"), { InstanceId: "i-phealthy1", LifecycleState: "InService" }];
-        const result = await invoke({}, undefined, 20_000);
-
-        expect(writes()).toEqual(["ModifyRule", "ModifyListener", "PutParameter", "SetDesiredCapacity", "PutParameter", "CompleteLifecycleAction"]);
-        expect(completions()).toEqual([{
-            AutoScalingGroupName: "web-primary", LifecycleHookName: HOOK, InstanceId: "i-phealthy0", LifecycleActionResult: "CONTINUE",
-        }]);
-        expect(infoLines()[0]).toMatchObject({
-            event: "poll", transition: "failover", decision: "all-to-backup", primary: { healthy: 1, total: 1, needed: 2, up: false },
-            lifecycle: [{ group: "primary", autoScalingGroupName: "web-primary", instanceId: "i-phealthy0", hook: HOOK, result: "CONTINUE" }],
-        });
-        // Then it polls as usual, still counting the leaving instance out: no settle timer starts.
-        expect(result).toEqual({ event: "poll", ticks: 5, decision: "all-to-backup" });
-        expect(infoLines().slice(1).map((l) => [l.transition, l.primary.healthy])).toEqual(Array(4).fill(["none", 1]));
-        expect(world.calls.filter((c) => c === "DescribeAutoScalingGroups")).toHaveLength(2); // the pass, and the raise
-    });
-
-    it("only completes when the groups stay up without the instances, for both groups", async () => {
-        world.instances["web-primary"] = waiting("i-phealthy0");
-        world.instances["web-backup"] = waiting("i-bhealthy0");
-        world.health.backup = targets("b", 3, 0);
-        await invoke({}, undefined, ONE_TICK_MS);
-        expect(writes()).toEqual(["CompleteLifecycleAction", "CompleteLifecycleAction"]);
-        expect(completions().map((c) => [c.AutoScalingGroupName, c.LifecycleHookName, c.InstanceId])).toEqual([
-            ["web-primary", HOOK, "i-phealthy0"], ["web-backup", validConfig.autoScalingGroups.backup.lifecycleHookName, "i-bhealthy0"],
-        ]);
-        expect(infoLines()[0]).toMatchObject({ transition: "none", reason: "terminating i-phealthy0 leaves primary up; terminating i-bhealthy0 leaves backup up" });
-    });
-
-    it("counts every leaving instance of a group at once", async () => {
-        world.health.primary = targets("p", 3, 0);
-        world.instances["web-primary"] = waiting("i-phealthy0", "i-phealthy1");
-        await invoke({}, undefined, ONE_TICK_MS);
-        expect(infoLines()[0]).toMatchObject({ transition: "failover", primary: { healthy: 1, total: 1, up: false } });
-        expect(completions().map((c) => c.InstanceId)).toEqual(["i-phealthy0", "i-phealthy1"]);
-    });
-
-    it("takes an action someone else completed (a late event, another hook's instance) as done", async () => {
-        world.instances["web-primary"] = waiting("i-phealthy0");
-        world.fail.CompleteLifecycleAction = [awsError("ValidationError", "No active Lifecycle Action found with instance ID i-phealthy0")];
-        const result = await invoke({}, undefined, ONE_TICK_MS);
-        expect(result.ticks).toBe(1);
-        expect(lines.filter((l) => l.level === "error")).toEqual([]);
-        expect(infoLines()[0].lifecycle).toEqual([expect.objectContaining({ instanceId: "i-phealthy0", result: "already-completed" })]);
-    });
-
-    it("keeps polling when the pass fails, and fails the run at its end so the Errors metric counts it", async () => {
-        world.fail.DescribeAutoScalingGroups = [awsError("Throttling", "Rate exceeded")];
-        world.health.primary = targets("p", 0, 3);
-        const run = invoke();
-        await expect(run).rejects.toThrow("DescribeAutoScalingGroups failed: Throttling: Rate exceeded");
-        expect(infoLines()).toHaveLength(12); // every poll of the minute ran
-        expect(world.listener).toEqual(listenerActions(0, 100)); // and failed over
-        expect(lines.filter((l) => l.level === "error")).toEqual([expect.objectContaining({ operation: "DescribeAutoScalingGroups" })]);
-    });
-
-    it("still completes the hook when moving traffic failed, and fails the run at its end", async () => {
-        world.health.primary = targets("p", 2, 0);
-        world.instances["web-primary"] = waiting("i-phealthy0");
-        world.fail.ModifyListener = [awsError("ThrottlingException", "Rate exceeded")];
-        await expect(invoke({}, undefined, 10_000)).rejects.toThrow(/ModifyListener failed/);
-        expect(completions().map((c) => c.InstanceId)).toEqual(["i-phealthy0"]);
-        // The next tick of the same run finished the failover.
-        expect(world.listener).toEqual(listenerActions(0, 100));
-    });
-
-    it("looks once a run, not every tick, and not for alarm events", async () => {
+    it("a poll run reads no auto-scaling group unless it scales one", async () => {
         await invoke();
-        expect(world.calls.filter((c) => c === "DescribeAutoScalingGroups")).toHaveLength(1);
-        world.calls = [];
-        await invoke({ source: "aws.cloudwatch", "detail-type": "CloudWatch Alarm State Change", detail: { alarmName: "x" } });
         expect(world.calls).not.toContain("DescribeAutoScalingGroups");
     });
 });

@@ -16,7 +16,7 @@ export * from "./load-balancer/schema";
 export { Network } from "./network/network";
 export type { NetworkArgs } from "./network/network";
 export * from "./network/schema";
-export { FailoverController, LIFECYCLE_HEARTBEAT_SECONDS } from "./failover/controller";
+export { FailoverController } from "./failover/controller";
 export type { FailoverControllerArgs, FailoverControllerTransforms } from "./failover/controller";
 export * from "./failover/schema";
 export * from "./instance/schema";

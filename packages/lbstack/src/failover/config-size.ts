@@ -8,7 +8,7 @@
  *
  * The worst case fills every field with the longest value AWS can hand lbstack: ARNs with the
  * longest partition, a region code longer than any today, 32-character load balancer and target
- * group names and 16-hex-digit ids; the group, hook and state parameter names at the longest AWS
+ * group names and 16-hex-digit ids; the group and state parameter names at the longest AWS
  * accepts (Pulumi derives them from the stack's name, and a transform can set them); every number
  * at the top of its range; a pin set. Only the routes grow with the spec: 17 bytes each (a 16-digit
  * rule id and a comma), so the routes that fit are counted, not estimated.
@@ -35,8 +35,6 @@ export const WORST_CASE_LENGTHS = {
     elbId: 16,
     /** Auto Scaling group names: at most 255 characters (AWS). */
     autoScalingGroupName: 255,
-    /** Lifecycle hook names: at most 255 characters (AWS). */
-    lifecycleHookName: 255,
     /** SSM parameter names: under 1011 characters (AWS counts the ARN in its 1011). */
     stateParameterName: 1011,
 } as const;
@@ -56,7 +54,7 @@ export function worstCaseConfig(routes: number): FailoverControllerConfig {
     const targetGroup = (n: number) => `${prefix}:targetgroup/${text("t", w.targetGroupName)}/${id(n)}`;
     const max = 10000; // capacity and minHealthy.count ceiling
     const group = (c: string) => ({
-        name: text(c, w.autoScalingGroupName), desiredCapacity: max, maxSize: max, lifecycleHookName: text(c, w.lifecycleHookName),
+        name: text(c, w.autoScalingGroupName), desiredCapacity: max, maxSize: max,
     });
     return {
         listenerArn: `${prefix}:listener/${listenerPath}`,
@@ -82,6 +80,6 @@ export function maxFailoverRoutes(): number {
 
 /**
  * The most `routes` a stack with `traffic.failover` on may have: {@link maxFailoverRoutes} with
- * every name at its longest (61). `failoverIssues` in stack/schema.ts rejects more.
+ * every name at its longest (94, under the 99 an ALB allows anyway). `failoverIssues` in stack/schema.ts rejects more.
  */
 export const MAX_FAILOVER_ROUTES = maxFailoverRoutes();

@@ -65,11 +65,6 @@ export interface FailoverAutoScalingGroup {
     desiredCapacity: number;
     /** Maximum size Pulumi configured (integer, at least `desiredCapacity`); scale-out never goes above it. */
     maxSize: number;
-    /**
-     * Name of the controller's terminate lifecycle hook on this group (1–255 characters). The poll
-     * loop completes this hook's actions for instances it finds in `Terminating:Wait`.
-     */
-    lifecycleHookName: string;
 }
 
 /**
@@ -256,8 +251,6 @@ const ASG_NAME = /^.{1,255}$/s;
 
 const TOP_KEYS = ["listenerArn", "targetGroupArns", "weights", "pin", "minHealthy", "settleSeconds", "pollSeconds",
     "routes", "autoScalingGroups", "stateParameterName", "mayOverlap"];
-// Lifecycle hook names: 1–255 characters (the API's own limit).
-const HOOK_NAME = /^[A-Za-z0-9\-_\/]{1,255}$/;
 
 /**
  * Checks an already-parsed config object and returns it typed. Unknown keys are errors (they
@@ -399,12 +392,11 @@ function checkMinHealthy(v: unknown, path: string, add: Add): void {
 
 function checkAsg(v: unknown, path: string, add: Add): void {
     if (!isObject(v)) {
-        add(path, v, "must be an object { name, desiredCapacity, maxSize, lifecycleHookName }");
+        add(path, v, "must be an object { name, desiredCapacity, maxSize }");
         return;
     }
-    unknownKeys(v, ["name", "desiredCapacity", "maxSize", "lifecycleHookName"], path, add);
+    unknownKeys(v, ["name", "desiredCapacity", "maxSize"], path, add);
     matchString(v.name, `${path}.name`, ASG_NAME, "must be an auto-scaling group name (1–255 characters)", add);
-    matchString(v.lifecycleHookName, `${path}.lifecycleHookName`, HOOK_NAME, "must be a lifecycle hook name (1–255 letters, digits, -_/)", add);
     const desiredOk = Number.isInteger(v.desiredCapacity) && v.desiredCapacity >= 0;
     if (!desiredOk) add(`${path}.desiredCapacity`, v.desiredCapacity, "must be an integer of at least 0");
     if (!(Number.isInteger(v.maxSize) && v.maxSize >= 0)) {

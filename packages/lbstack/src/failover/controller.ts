@@ -20,13 +20,7 @@ export function controllerRuntimeDir(): string {
 }
 
 /**
- * Heartbeat of the terminate lifecycle hook: long enough for the next minute's poll run (which
- * completes every action it finds waiting) and a retry, should that run fail.
- */
-export const LIFECYCLE_HEARTBEAT_SECONDS = 300;
-
-/**
- * How long Lambda keeps an asynchronous event of the controller (scheduler, lifecycle, alarm)
+ * How long Lambda keeps an asynchronous event of the controller (scheduler, alarm)
  * that it could not run yet, in seconds: 60, the lowest AWS allows (default 6 hours). See the
  * FunctionEventInvokeConfig in {@link FailoverController}.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-configure.html
@@ -57,12 +51,6 @@ export interface FailoverControllerTransforms {
      */
     schedule?: Transform<aws.scheduler.ScheduleArgs>;
     /**
-     * The terminate lifecycle hooks, `${name}-primary-terminate` and `${name}-backup-terminate`
-     * (heartbeat {@link LIFECYCLE_HEARTBEAT_SECONDS} s, default result CONTINUE).
-     * https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html
-     */
-    lifecycleHook?: Transform<aws.autoscaling.LifecycleHookArgs>;
-    /**
      * The backstop alarms that also start the Lambda when a target group has no healthy host
      * (HealthyHostCount minimum below 1 for one 60 s period), `${name}-primary-no-healthy` and
      * `${name}-backup-no-healthy`. The `${name}-stopped` alarm has no transform.
@@ -89,7 +77,7 @@ export interface FailoverControllerArgs {
     targetGroups: Record<GroupRole, { arn: pulumi.Input<string>; arnSuffix: pulumi.Input<string> }>;
     /** The listener rules of `routes` and the group each forwards to: the controller rewrites their actions too. Empty when there are no routes. */
     routes: { ruleArn: pulumi.Input<string>; target: GroupRole }[];
-    /** Each group's auto-scaling group: `name` (scaling, lifecycle hooks and events) and `arn` (what the controller's role may scale and complete lifecycle actions on). */
+    /** Each group's auto-scaling group: `name` (what the controller scales) and `arn` (what its role may scale). */
     autoScalingGroups: Record<GroupRole, { name: pulumi.Input<string>; arn: pulumi.Input<string> }>;
     /** SNS topic for the backstop alarms and the "controller stopped" alarm. Default: none (the alarms notify no one). */
     alarmTopicArn?: pulumi.Input<string>;
@@ -105,9 +93,14 @@ export interface FailoverControllerArgs {
  * The failover controller: a Lambda (arm64, Node.js 22, reserved concurrency 1 by default) started every
  * minute by EventBridge Scheduler that polls target health every `pollSeconds` and rewrites the
  * listener's default action and route rules when a group goes down or comes back. Also started
- * by terminate lifecycle hooks (so a planned removal of a group's last healthy instance waits
- * until traffic has moved) and by a HealthyHostCount backstop alarm. Its IAM policy writes only
- * this stack's listener, rules, groups and state parameter.
+ * by a HealthyHostCount backstop alarm. Its IAM policy writes only this stack's listener, rules,
+ * groups and state parameter.
+ *
+ * No lifecycle hook: AWS deregisters a terminating instance from its target groups and waits for
+ * draining before a terminate hook would even run, so a hook cannot move traffic first; it would
+ * only slow every scale-in and instance refresh. A planned termination of a group's last healthy
+ * target is seen at the next poll, like any failure.
+ * https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks-overview.html
  *
  * Cost: ≈ 43,800 one-minute invocations a month × 60 s × 128 MB ≈ 330,000 GB-s ≈ $4.40/month on
  * arm64 (inside the Lambda free tier of 400,000 GB-s for most accounts), plus 3 alarms (the 2
@@ -119,7 +112,6 @@ export class FailoverController extends pulumi.ComponentResource {
     readonly role: aws.iam.Role;
     readonly schedule: aws.scheduler.Schedule;
     readonly stateParameter: aws.ssm.Parameter;
-    readonly lifecycleHooks: Record<GroupRole, aws.autoscaling.LifecycleHook>;
     readonly backstopAlarms: Record<GroupRole, aws.cloudwatch.MetricAlarm>;
     readonly stoppedAlarm: aws.cloudwatch.MetricAlarm;
 
@@ -158,37 +150,25 @@ export class FailoverController extends pulumi.ComponentResource {
                         { Sid: "WriteRouting", Effect: "Allow", Action: ["elasticloadbalancing:ModifyListener"], Resource: [listener] },
                         // Every rule of this listener, and only those: one wildcard instead of one ARN a route keeps the policy small.
                         ...(hasRoutes ? [{ Sid: "WriteRoutes", Effect: "Allow", Action: ["elasticloadbalancing:ModifyRule"], Resource: [`${listenerRuleArnPrefix(listener)}/*`] }] : []),
-                        { Sid: "ScaleAndLifecycle", Effect: "Allow", Action: ["autoscaling:SetDesiredCapacity", "autoscaling:CompleteLifecycleAction"], Resource: groups },
+                        { Sid: "Scale", Effect: "Allow", Action: ["autoscaling:SetDesiredCapacity"], Resource: groups },
                         { Sid: "State", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:PutParameter"], Resource: [parameter] },
                         { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logs}:*`] },
                     ],
                 })),
         }, parent);
 
-        // Created before the function: the controller completes these hooks' actions by name.
-        this.lifecycleHooks = {} as Record<GroupRole, aws.autoscaling.LifecycleHook>;
-        for (const role of roles) {
-            this.lifecycleHooks[role] = new aws.autoscaling.LifecycleHook(...applyTransform(t.lifecycleHook, `${name}-${role}-terminate`, {
-                autoscalingGroupName: args.autoScalingGroups[role].name,
-                lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
-                defaultResult: "CONTINUE",
-                heartbeatTimeout: LIFECYCLE_HEARTBEAT_SECONDS,
-            }, parent));
-        }
-        const hookNames = roles.map((r) => this.lifecycleHooks[r].name);
-
         // The JSON stays within Lambda's 4 KB for environment variables: routes are rule ids only,
         // and `failoverIssues` limits their number (config-size.ts has the byte math).
         const config = pulumi.all([
             args.listenerArn, args.targetGroups.primary.arn, args.targetGroups.backup.arn,
             pulumi.all(args.routes.map((r) => r.ruleArn)),
-            args.autoScalingGroups.primary.name, args.autoScalingGroups.backup.name, pulumi.all(hookNames), this.stateParameter.name,
-        ]).apply(([listenerArn, primaryTg, backupTg, ruleArns, primaryAsg, backupAsg, [primaryHook, backupHook], stateParameterName]) => {
-            const group = (role: GroupRole, asgName: string, lifecycleHookName: string) => {
+            args.autoScalingGroups.primary.name, args.autoScalingGroups.backup.name, this.stateParameter.name,
+        ]).apply(([listenerArn, primaryTg, backupTg, ruleArns, primaryAsg, backupAsg, stateParameterName]) => {
+            const group = (role: GroupRole, asgName: string) => {
                 const c = args.groups[role].capacity;
                 // With scaleOut off the survivor's max is reported as its desired: never raised.
                 const desired = c.desired ?? c.min;
-                return { name: asgName, desiredCapacity: desired, maxSize: args.failover.scaleOut ? c.max : desired, lifecycleHookName };
+                return { name: asgName, desiredCapacity: desired, maxSize: args.failover.scaleOut ? c.max : desired };
             };
             const value: FailoverControllerConfig = {
                 listenerArn,
@@ -199,7 +179,7 @@ export class FailoverController extends pulumi.ComponentResource {
                 settleSeconds: args.failover.settleSeconds,
                 pollSeconds: args.failover.pollSeconds,
                 routes: args.routes.map((r, i) => ({ ruleArn: ruleArns[i], target: r.target })),
-                autoScalingGroups: { primary: group("primary", primaryAsg, primaryHook), backup: group("backup", backupAsg, backupHook) },
+                autoScalingGroups: { primary: group("primary", primaryAsg), backup: group("backup", backupAsg) },
                 stateParameterName,
                 ...(args.failover.reservedConcurrency ? {} : { mayOverlap: true }),
             };
@@ -226,8 +206,8 @@ export class FailoverController extends pulumi.ComponentResource {
         // covers only function errors, though: an event throttled behind a running poll (reserved
         // concurrency 1 and a run of ~60 s every minute) is re-queued by Lambda for up to 6 hours
         // by default. After 60 s (the lowest AWS allows) the next scheduled run has started and
-        // does all the event would have (it polls, and completes waiting lifecycle actions), so an
-        // older event (lifecycle, alarm, or the scheduler's own) is dropped instead of running late.
+        // does all the event would have (it polls), so an older event (alarm, or the scheduler's
+        // own) is dropped instead of running late.
         new aws.lambda.FunctionEventInvokeConfig(`${name}-async`, {
             functionName: this.function.name, maximumRetryAttempts: 0, maximumEventAgeInSeconds: MAXIMUM_EVENT_AGE_SECONDS,
         }, parent);
@@ -247,15 +227,6 @@ export class FailoverController extends pulumi.ComponentResource {
             flexibleTimeWindow: { mode: "OFF" },
             target: { arn: this.function.arn, roleArn: schedulerRole.arn, retryPolicy: { maximumRetryAttempts: 0 } },
         }, parent));
-
-        const terminateRule = new aws.cloudwatch.EventRule(`${name}-terminate-events`, {
-            description: `lbstack ${name}: instance-terminate lifecycle actions of the two groups`,
-            // Only the controller's own hooks: another hook's action is not the controller's to complete.
-            eventPattern: pulumi.all([pulumi.all(roles.map((r) => args.autoScalingGroups[r].name)), pulumi.all(hookNames)]).apply(([names, hooks]) => JSON.stringify({
-                source: ["aws.autoscaling"], "detail-type": ["EC2 Instance-terminate Lifecycle Action"], detail: { AutoScalingGroupName: names, LifecycleHookName: hooks },
-            })),
-            tags,
-        }, parent);
 
         // Backstop: a target group with no healthy host (CloudWatch, 1-minute data) also starts the controller.
         const namespace = elbNamespace(args.loadBalancerType);
@@ -278,12 +249,10 @@ export class FailoverController extends pulumi.ComponentResource {
             })),
             tags,
         }, parent);
-        for (const [role, rule] of [["terminate", terminateRule], ["alarm", alarmRule]] as const) {
-            new aws.cloudwatch.EventTarget(`${name}-${role}-target`, { rule: rule.name, arn: this.function.arn }, parent);
-            new aws.lambda.Permission(`${name}-${role}-invoke`, {
-                function: this.function.name, action: "lambda:InvokeFunction", principal: "events.amazonaws.com", sourceArn: rule.arn,
-            }, parent);
-        }
+        new aws.cloudwatch.EventTarget(`${name}-alarm-target`, { rule: alarmRule.name, arn: this.function.arn }, parent);
+        new aws.lambda.Permission(`${name}-alarm-invoke`, {
+            function: this.function.name, action: "lambda:InvokeFunction", principal: "events.amazonaws.com", sourceArn: alarmRule.arn,
+        }, parent);
 
         // The poller itself stopped (no invocation for 3 minutes) or keeps failing: tell a human.
         this.stoppedAlarm = new aws.cloudwatch.MetricAlarm(`${name}-stopped`, {

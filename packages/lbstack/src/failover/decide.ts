@@ -12,6 +12,10 @@
  *   If S goes down while F is up, traffic moves to F at once (`swap`): never leave traffic on
  *   an empty group when the other one can take it.
  * - Both groups down: nothing changes; there is nowhere better to send traffic.
+ * - A group whose registered targets are all still `initial` (`initializing`: none has passed or
+ *   failed a health check yet, as on a fresh deploy) is not yet known rather than down: the
+ *   controller does not fail over away from it, so the group whose targets happen to pass first
+ *   does not take all traffic and trigger a scale-out and a failback a few minutes later.
  * - `pinned(G)` (config `pin`): all traffic to G, and the machine is frozen: no failover,
  *   failback or capacity change. Clearing the pin resumes the machine from where it was, with a
  *   fresh settle period for a failed-over group.
@@ -22,8 +26,13 @@ import { FailoverControllerConfig, GroupRole, GROUP_ROLES, MinHealthy, otherGrou
 export interface GroupHealth {
     /** Targets whose state is `healthy`. */
     healthy: number;
-    /** Registered targets, excluding those draining. */
+    /** Registered targets that count toward a percent threshold: all but `draining`, `initial` and `unused`. */
     total: number;
+    /**
+     * True when the group has registered targets and every one is still `initial` (besides any
+     * draining or unused): not judged by its health checks yet. No failover away from such a group.
+     */
+    initializing: boolean;
 }
 
 /** One reading of both target groups. */
@@ -176,6 +185,7 @@ export function routingFor(mode: RoutingMode, config: Pick<FailoverControllerCon
 }
 
 function describe(role: GroupRole, s: GroupStatus): string {
+    if (!s.up && s.initializing) return `${role} initializing (every target still initial)`;
     const needed = s.needed === Infinity ? "no registered target" : `needs ${s.needed}`;
     return `${role} ${s.up ? "up" : "down"} (${s.healthy}/${s.total} healthy, ${needed})`;
 }
@@ -222,11 +232,15 @@ export function decide(
     let reason: string;
 
     if (next.failedGroup === null) {
-        const down = GROUP_ROLES.find((g) => !health[g].up && health[otherGroup(g)].up);
+        // An initializing group is not known to be down yet (fresh deploy: both start all-initial).
+        const down = GROUP_ROLES.find((g) => !health[g].up && !health[g].initializing && health[otherGroup(g)].up);
+        const initializing = GROUP_ROLES.find((g) => !health[g].up && health[g].initializing && health[otherGroup(g)].up);
         if (down) {
-            next = failOver(next, down, at);
+            next = failOver(next, down, at, config);
             transition = "failover";
             reason = `${down} down, ${otherGroup(down)} up: all traffic to ${otherGroup(down)}`;
+        } else if (initializing) {
+            reason = `${initializing} initializing, ${otherGroup(initializing)} up: configured routing until ${initializing}'s targets are judged`;
         } else if (!health.primary.up && !health.backup.up) {
             reason = "both groups down: routing unchanged";
         } else {
@@ -236,7 +250,8 @@ export function decide(
         const failed = next.failedGroup;
         const survivor = otherGroup(failed);
         if (health[failed].up && !health[survivor].up) {
-            next = failOver(next, survivor, at);
+            // Also when the survivor is initializing: it carries all traffic with no healthy target.
+            next = failOver(next, survivor, at, config);
             transition = "swap";
             reason = `${survivor} down while ${failed} up: all traffic to ${failed}`;
         } else if (health[failed].up) {
@@ -270,13 +285,22 @@ export function decide(
     return result(next, transition, reason);
 }
 
-/** Moves all traffic away from `failed`, and plans the survivor's scale-out. */
-function failOver(state: FailoverState, failed: GroupRole, at: number): FailoverState {
+/**
+ * Moves all traffic away from `failed`, and plans the survivor's scale-out, unless `failed`
+ * carried no traffic in the configured routing (weight 0 and no route to it): then the survivor
+ * takes nothing it did not have already.
+ */
+function failOver(state: FailoverState, failed: GroupRole, at: number, config: Pick<FailoverControllerConfig, "weights" | "routes">): FailoverState {
     const survivor = otherGroup(failed);
     let restores = state.restores;
     // The previous survivor (on a swap) is no longer carrying everything: put its capacity back.
     if (state.scaleOut && state.scaleOut.group !== survivor && state.scaleOut.originalDesired !== null) {
         restores = [...restores.filter((r) => r.group !== state.scaleOut!.group), state.scaleOut];
+    }
+    const carriedTraffic = config.weights[failed] > 0 || config.routes.some((r) => r.target === failed);
+    if (!carriedTraffic) {
+        // Any raise of the survivor still waiting to be put back stays in restores.
+        return { ...state, failedGroup: failed, failedAt: at, recoveringSince: null, scaleOut: null, restores };
     }
     // If this survivor still has a raise waiting to be put back, keep its true original
     // instead of reading the raised value as the new original.

@@ -4,14 +4,13 @@
  * Started every minute by EventBridge Scheduler, it polls DescribeTargetHealth on both target
  * groups every `pollSeconds` until {@link STOP_MARGIN_MS} before its timeout (see
  * {@link nextTickDelayMs}), and rewrites the listener routing
- * whenever {@link decide} calls for something else than what is live. Lifecycle-hook events
- * (instance-terminate) and CloudWatch alarm state changes run a single tick.
+ * whenever {@link decide} calls for something else than what is live. A CloudWatch alarm state
+ * change runs a single tick.
  *
- * Planned terminations: each poll run starts by looking for instances of the two groups in
- * `Terminating:Wait` and handles them as a lifecycle event would (move traffic first if needed,
- * then complete the controller's hook with CONTINUE). The lifecycle event only makes this sooner:
- * with reserved concurrency 1 it usually arrives while a run holds the only slot, and Lambda
- * drops it after a minute (`maximumEventAgeInSeconds`), so correctness never depends on it.
+ * Planned terminations need nothing of their own: AWS deregisters a terminating instance from its
+ * target groups (and waits for draining) before it terminates it, so the instance drops out of
+ * the count ({@link countTargets} skips draining targets); if it was a group's last healthy
+ * target, the next poll sees the group down and fails over.
  *
  * Overlapping invocations (no reserved concurrency, `mayOverlap` in the config): routing writes
  * are planned against the live listener and are the same for the same health, so running them
@@ -25,7 +24,8 @@
  * Zipped into the Lambda as compiled: it imports only the AWS SDK v3 clients the Lambda
  * Node.js runtime provides, and its sibling modules.
  *
- * Failure policy: on any API error (after the SDK's own retries) the invocation stops writing,
+ * Failure policy: on any API error (after the SDK's own retries) the invocation stops writing
+ * (the other writes of the same phase, already in flight, complete; no later phase starts),
  * logs the error as one JSON line and throws, so the Lambda Errors metric counts it. The
  * state is saved only after the routing writes it depends on succeeded, and every write is
  * planned against the live routing, so the next tick (or invocation) finishes the job.
@@ -34,37 +34,20 @@ import {
     Action, DescribeListenersCommand, DescribeRulesCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client,
     ModifyListenerCommand, ModifyRuleCommand, TargetHealthDescription,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import {
-    AutoScalingClient, CompleteLifecycleActionCommand, DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand,
-} from "@aws-sdk/client-auto-scaling";
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand } from "@aws-sdk/client-auto-scaling";
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { planRaise, planRestore, LiveAsg } from "./capacity";
+import { CONFIG_ENV_VAR, FailoverControllerConfig, GroupRole, GROUP_ROLES, parseFailoverConfig, STOP_MARGIN_MS } from "./controller-config";
 import {
-    CONFIG_ENV_VAR, FailoverControllerConfig, GroupRole, GROUP_ROLES, parseFailoverConfig, STOP_MARGIN_MS,
-} from "./controller-config";
-import {
-    decide, DecideResult, FailoverState, GroupHealth, groupStatus, GroupStatus, initialState, modeLabel, modeOf,
-    Observation, parseState, persistentKey, routingFor,
+    decide, DecideResult, FailoverState, GroupHealth, GroupStatus, initialState, modeLabel, modeOf, Observation, parseState,
+    persistentKey,
 } from "./decide";
-import { LiveRouting, planWrites } from "./routing";
+import { LiveRouting, planWrites, RoutingWrite } from "./routing";
 
 /** The part of the Lambda context the handler uses. */
 export interface LambdaContext {
     getRemainingTimeInMillis(): number;
     awsRequestId?: string;
-}
-
-/** EventBridge event of an Auto Scaling lifecycle hook on instance termination. */
-export interface LifecycleActionEvent {
-    source: "aws.autoscaling";
-    "detail-type": "EC2 Instance-terminate Lifecycle Action";
-    detail: {
-        AutoScalingGroupName: string;
-        LifecycleHookName: string;
-        LifecycleActionToken: string;
-        EC2InstanceId: string;
-        LifecycleTransition?: string;
-    };
 }
 
 /** EventBridge event of a CloudWatch alarm changing state: runs one tick. */
@@ -75,24 +58,19 @@ export interface AlarmStateChangeEvent {
 }
 
 /**
- * What the handler accepts. Anything that is not a lifecycle or alarm event (the scheduler's
- * payload, `{}`) starts the poll loop.
+ * What the handler accepts. Anything that is not an alarm event (the scheduler's payload, `{}`,
+ * or an event of a kind the controller no longer subscribes to) starts the poll loop.
  */
-export type ControllerEvent = LifecycleActionEvent | AlarmStateChangeEvent | Record<string, unknown>;
+export type ControllerEvent = AlarmStateChangeEvent | Record<string, unknown>;
 
-export type EventKind = "poll" | "lifecycle" | "alarm";
+export type EventKind = "poll" | "alarm";
 
 export interface ControllerResult {
     event: EventKind;
-    /** Ticks run (0 when a lifecycle event needed no decision). */
+    /** Ticks run. */
     ticks: number;
     /** The decision in force at the end, e.g. `configured`, `all-to-backup`. */
     decision: string | undefined;
-    /**
-     * Set for lifecycle events of the controller's hook: `CONTINUE` when this run completed the
-     * action, `already-completed` when another run (usually the poll loop) had.
-     */
-    lifecycleActionResult?: "CONTINUE" | "already-completed";
 }
 
 /** Everything the handler touches outside itself; tests replace any part. */
@@ -195,16 +173,12 @@ export const MAX_REPLANS = 3;
 export function createHandler(overrides: Partial<ControllerDeps> = {}) {
     return async (event: ControllerEvent, context: LambdaContext): Promise<ControllerResult> => {
         const deps = resolveDeps(overrides);
-        if (isLifecycleEvent(event)) return runLifecycle(event, deps);
         const kind: EventKind = isAlarmEvent(event) ? "alarm" : "poll";
         let invocation: Invocation | undefined;
         try {
             const config = parseFailoverConfig(deps.configJson());
             invocation = new Invocation(deps, config, kind);
             await invocation.load();
-            // Once a run, not every tick: one DescribeAutoScalingGroups a minute (the Auto Scaling
-            // API's rate is shared by the whole account), well inside the hooks' 300 s heartbeat.
-            if (kind === "poll") await invocation.completeWaitingTerminations();
             const pollMs = config.pollSeconds * 1000;
             for (;;) {
                 const started = deps.now();
@@ -214,11 +188,9 @@ export function createHandler(overrides: Partial<ControllerDeps> = {}) {
                 if (wait === null) break;
                 await deps.sleep(wait);
             }
-            // A failure of the termination pass did not stop the polls; the run still counts as failed.
-            if (invocation.deferredFailure) throw invocation.deferredFailure;
             return { event: kind, ticks: invocation.ticks, decision: invocation.decisionLabel() };
         } catch (e) {
-            if (e !== invocation?.deferredFailure) deps.log(errorLine(deps, kind, e, invocation));
+            deps.log(errorLine(deps, kind, e, invocation));
             throw e;
         }
     };
@@ -227,89 +199,8 @@ export function createHandler(overrides: Partial<ControllerDeps> = {}) {
 /** The Lambda entry point. */
 export const handler = createHandler();
 
-function isLifecycleEvent(event: ControllerEvent): event is LifecycleActionEvent {
-    return (event as any)?.source === "aws.autoscaling" && (event as any)["detail-type"] === "EC2 Instance-terminate Lifecycle Action";
-}
-
 function isAlarmEvent(event: ControllerEvent): event is AlarmStateChangeEvent {
     return (event as any)?.source === "aws.cloudwatch" && (event as any)["detail-type"] === "CloudWatch Alarm State Change";
-}
-
-/**
- * A terminating instance of one of our groups: if its loss would take the group below
- * minHealthy while traffic still points at the group, fail over first (as a tick would, with
- * the instance counted out). Then, always, complete the lifecycle action with CONTINUE, also
- * after an error, so no instance is ever left waiting for the hook timeout. An action the poll
- * loop already completed (`No active Lifecycle Action found`) is not an error. Events of another
- * hook on our groups are left alone (the EventBridge rule only delivers the controller's own);
- * events of other groups are completed, with no routing change.
- */
-async function runLifecycle(event: LifecycleActionEvent, deps: ControllerDeps): Promise<ControllerResult> {
-    const d = event.detail ?? ({} as LifecycleActionEvent["detail"]);
-    const lifecycle: Record<string, unknown> = {
-        autoScalingGroupName: d.AutoScalingGroupName, instanceId: d.EC2InstanceId, hook: d.LifecycleHookName,
-    };
-    let invocation: Invocation | undefined;
-    let failure: unknown;
-    let line: Record<string, unknown> | undefined;
-    try {
-        const config = parseFailoverConfig(deps.configJson());
-        const role = GROUP_ROLES.find((r) => config.autoScalingGroups[r].name === d.AutoScalingGroupName);
-        lifecycle.group = role ?? null;
-        invocation = new Invocation(deps, config, "lifecycle");
-        if (role && d.LifecycleHookName !== config.autoScalingGroups[role].lifecycleHookName) {
-            lifecycle.result = "not completed";
-            deps.log({
-                time: new Date(deps.now()).toISOString(), level: "info", event: "lifecycle", writes: [], action: "none",
-                reason: `${d.LifecycleHookName} is not the controller's hook (${config.autoScalingGroups[role].lifecycleHookName}): left to its owner`,
-                lifecycle,
-            });
-            return { event: "lifecycle", ticks: 0, decision: undefined };
-        }
-        if (role) {
-            await invocation.load();
-            line = await invocation.prepareForTermination(await invocation.observe(), { ...NO_INSTANCES, [role]: [d.EC2InstanceId] });
-        } else {
-            line = invocation.noDecisionLine(undefined, `${d.AutoScalingGroupName} is not one of the controller's groups`);
-        }
-    } catch (e) {
-        failure = e;
-        deps.log({ ...errorLine(deps, "lifecycle", e, invocation), lifecycle });
-    }
-    let result: ControllerResult["lifecycleActionResult"];
-    try {
-        result = await completeLifecycleAction(deps, {
-            AutoScalingGroupName: d.AutoScalingGroupName, LifecycleHookName: d.LifecycleHookName,
-            LifecycleActionToken: d.LifecycleActionToken, InstanceId: d.EC2InstanceId,
-        });
-        lifecycle.result = result;
-    } catch (e) {
-        deps.log({ ...errorLine(deps, "lifecycle", e, invocation), lifecycle });
-        failure ??= e;
-    }
-    if (failure) throw failure;
-    deps.log({ ...line, lifecycle });
-    return { event: "lifecycle", ticks: invocation?.ticks ?? 0, decision: invocation?.decisionLabel(), lifecycleActionResult: result };
-}
-
-const NO_INSTANCES: Record<GroupRole, string[]> = { primary: [], backup: [] };
-
-/**
- * CompleteLifecycleAction with CONTINUE. `already-completed` when AWS has no such action waiting
- * any more: another run completed it (the poll loop and a late event can both try), or the
- * instance waits only for another hook. Any other error is a {@link FailoverApiError}.
- */
-async function completeLifecycleAction(
-    deps: ControllerDeps,
-    action: { AutoScalingGroupName: string; LifecycleHookName: string; InstanceId: string; LifecycleActionToken?: string },
-): Promise<"CONTINUE" | "already-completed"> {
-    try {
-        await deps.autoScaling.send(new CompleteLifecycleActionCommand({ ...action, LifecycleActionResult: "CONTINUE" }));
-        return "CONTINUE";
-    } catch (e) {
-        if (errorName(e) === "ValidationError" && /no active lifecycle action/i.test(errorMessage(e))) return "already-completed";
-        throw new FailoverApiError("CompleteLifecycleAction", e);
-    }
 }
 
 function errorLine(deps: ControllerDeps, kind: EventKind, e: unknown, invocation: Invocation | undefined): Record<string, unknown> {
@@ -331,34 +222,41 @@ function errorMessage(e: unknown): string {
     return (e as any)?.message ?? String(e);
 }
 
-/** Counts targets: healthy = state `healthy`; registered = everything not draining. */
+/**
+ * Counts targets. `healthy`: state `healthy`. `total`: the targets that count toward a percent
+ * threshold, i.e. all but those `draining` (leaving), `initial` (registered, health checks not
+ * passed yet: a scale-out must not raise the bar before its new targets can meet it) and `unused`
+ * (in an Availability Zone the load balancer does not use, or a stopped instance).
+ * `initializing`: at least one target is `initial` and none is anything but `initial`, `draining`
+ * or `unused`: the group has not been judged by its health checks yet (see {@link decide}).
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html#target-health-states
+ */
 export function countTargets(descriptions: TargetHealthDescription[]): GroupHealth {
     let healthy = 0;
     let total = 0;
+    let initial = 0;
     for (const d of descriptions) {
         const state = d.TargetHealth?.State;
-        if (state === "draining" || state === "unhealthy.draining") continue;
+        if (state === "draining" || state === "unhealthy.draining" || state === "unused") continue;
+        if (state === "initial") {
+            initial++;
+            continue;
+        }
         total++;
         if (state === "healthy") healthy++;
     }
-    return { healthy, total };
+    return { healthy, total, initializing: initial > 0 && total === 0 };
 }
 
-interface Observed {
-    observation: Observation;
-    targets: Record<GroupRole, TargetHealthDescription[]>;
-}
-
-/** The observation as it will be once the `leaving` instances are gone (those still counted). */
-function withoutInstances(observed: Observed, leaving: Record<GroupRole, readonly string[]>): Observed {
-    const targets = { ...observed.targets };
-    const observation = { ...observed.observation };
-    for (const role of GROUP_ROLES) {
-        if (leaving[role].length === 0) continue;
-        targets[role] = targets[role].filter((t) => !leaving[role].includes(t.Target?.Id ?? ""));
-        observation[role] = countTargets(targets[role]);
+/** Splits the planned writes into runs of the same kind (route writes, default-action write), in order. */
+function writePhases(writes: RoutingWrite[]): RoutingWrite[][] {
+    const phases: RoutingWrite[][] = [];
+    for (const w of writes) {
+        const last = phases.at(-1);
+        if (last && last[0].op === w.op) last.push(w);
+        else phases.push([w]);
     }
-    return { observation, targets };
+    return phases;
 }
 
 interface StoredState {
@@ -386,14 +284,10 @@ class Invocation {
     state: FailoverState = initialState();
     ticks = 0;
     progress: Progress | undefined;
-    /** An error of the termination pass, thrown when the poll run ends (so the polls still ran). */
-    deferredFailure: unknown;
     private savedKey = "";
     /** Version of the state parameter this invocation loaded or last wrote; undefined while there is none. */
     private version: number | undefined;
     private live: LiveRouting = { defaultActions: [], ruleActions: {} };
-    /** Instances found in `Terminating:Wait`: counted out of every observation of this run. */
-    private leaving: Record<GroupRole, string[]> = { primary: [], backup: [] };
 
     constructor(private readonly deps: ControllerDeps, private readonly config: FailoverControllerConfig, private readonly kind: EventKind) {}
 
@@ -472,82 +366,12 @@ class Invocation {
     }
 
     /** DescribeTargetHealth on both groups, at the current time. */
-    async observe(): Promise<Observed> {
+    async observe(): Promise<Observation> {
         this.progress = { tick: this.ticks + 1, writes: [] }; // an error line must not repeat the last tick's decision
         const at = this.deps.now();
         const [primary, backup] = await Promise.all(GROUP_ROLES.map((role) => this.call("DescribeTargetHealth", () =>
             this.deps.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: this.config.targetGroupArns[role] })))));
-        const targets = { primary: primary.TargetHealthDescriptions ?? [], backup: backup.TargetHealthDescriptions ?? [] };
-        const observed = { observation: { at, primary: countTargets(targets.primary), backup: countTargets(targets.backup) }, targets };
-        return withoutInstances(observed, this.leaving);
-    }
-
-    /**
-     * Instances about to leave (`leaving`, by group): if their loss takes a group that traffic
-     * points at below minHealthy, runs a tick with them counted out, so traffic moves before they
-     * go; otherwise only logs why nothing needed doing. Returns the log line.
-     */
-    async prepareForTermination(observed: Observed, leaving: Record<GroupRole, readonly string[]>): Promise<Record<string, unknown>> {
-        const after = withoutInstances(observed, leaving);
-        const current = routingFor(modeOf(this.state), this.config);
-        const reasons: string[] = [];
-        let endangered = false;
-        for (const role of GROUP_ROLES) {
-            if (leaving[role].length === 0) continue;
-            const pointsAtGroup = current.weights[role] > 0 || current.routes.some((r) => r.target === role);
-            const leavesGroupDown = !groupStatus(after.observation[role], this.config.minHealthy[role]).up;
-            if (pointsAtGroup && leavesGroupDown) endangered = true;
-            reasons.push(pointsAtGroup ? `terminating ${leaving[role].join(", ")} leaves ${role} ${leavesGroupDown ? "down" : "up"}` : `no traffic points at ${role}`);
-        }
-        if (endangered) return this.tick(after);
-        return this.noDecisionLine(after.observation, reasons.join("; "));
-    }
-
-    /**
-     * The poll loop's pass over planned terminations, so that they never depend on the lifecycle
-     * event arriving: finds the instances of both groups in `Terminating:Wait`
-     * (DescribeAutoScalingGroups), moves traffic first if their loss calls for it (as the event
-     * would), and completes the controller's hook for each with CONTINUE (by instance id: no token
-     * needed), also after an error. Those instances stay counted out for the rest of the run.
-     * Errors do not stop the polls: the first one is kept in {@link deferredFailure}.
-     */
-    async completeWaitingTerminations(): Promise<void> {
-        let groups: Awaited<ReturnType<Invocation["describeAsgs"]>>;
-        try {
-            groups = await this.describeAsgs([...GROUP_ROLES]);
-        } catch (e) {
-            this.deferFailure(e);
-            return;
-        }
-        const leaving = { primary: groups.primary.terminating, backup: groups.backup.terminating };
-        if (leaving.primary.length + leaving.backup.length === 0) return;
-        let line: Record<string, unknown> | undefined;
-        try {
-            line = await this.prepareForTermination(await this.observe(), leaving);
-        } catch (e) {
-            this.deferFailure(e);
-        }
-        this.leaving = leaving;
-        const actions: Record<string, unknown>[] = [];
-        for (const role of GROUP_ROLES) {
-            const { name, lifecycleHookName } = this.config.autoScalingGroups[role];
-            for (const instanceId of leaving[role]) {
-                const action: Record<string, unknown> = { group: role, autoScalingGroupName: name, instanceId, hook: lifecycleHookName };
-                try {
-                    action.result = await completeLifecycleAction(this.deps, { AutoScalingGroupName: name, LifecycleHookName: lifecycleHookName, InstanceId: instanceId });
-                } catch (e) {
-                    action.result = "failed";
-                    this.deferFailure(e);
-                }
-                actions.push(action);
-            }
-        }
-        if (line) this.deps.log({ ...line, lifecycle: actions });
-    }
-
-    private deferFailure(e: unknown): void {
-        this.deps.log(errorLine(this.deps, this.kind, e, this));
-        this.deferredFailure ??= e;
+        return { at, primary: countTargets(primary.TargetHealthDescriptions ?? []), backup: countTargets(backup.TargetHealthDescriptions ?? []) };
     }
 
     /**
@@ -556,12 +380,12 @@ class Invocation {
      * When another invocation saved the state meanwhile ({@link StateConflictError}), plans the
      * tick again from that state and the live routing, up to {@link MAX_REPLANS} times.
      */
-    async tick(observed: Observed): Promise<Record<string, unknown>> {
+    async tick(observation: Observation): Promise<Record<string, unknown>> {
         this.ticks++;
         if (this.config.mayOverlap) await this.refreshIfChanged();
         for (let replans = 0; ; replans++) {
             try {
-                return await this.tickOnce(observed);
+                return await this.tickOnce(observation);
             } catch (e) {
                 if (!(e instanceof StateConflictError) || replans >= MAX_REPLANS) throw e;
                 this.deps.log({
@@ -573,41 +397,35 @@ class Invocation {
         }
     }
 
-    private async tickOnce(observed: Observed): Promise<Record<string, unknown>> {
-        const result = decide(this.state, observed.observation, this.config);
-        const progress = this.startProgress(result, observed.observation);
+    private async tickOnce(observation: Observation): Promise<Record<string, unknown>> {
+        const result = decide(this.state, observation, this.config);
+        const progress = this.startProgress(result, observation);
         const writes = result.transition === "stale" ? [] : planWrites(this.live, result.routing, result.decision, this.config);
-        for (const w of writes) {
-            if (w.op === "ModifyRule") {
-                await this.call("ModifyRule", () => this.deps.elb.send(new ModifyRuleCommand({ RuleArn: w.ruleArn, Actions: w.actions })));
-                this.live.ruleActions[w.ruleArn] = w.actions;
-                progress.writes.push({ op: "ModifyRule", ruleArn: w.ruleArn, target: w.target });
-            } else {
-                await this.call("ModifyListener", () =>
-                    this.deps.elb.send(new ModifyListenerCommand({ ListenerArn: this.config.listenerArn, DefaultActions: w.actions })));
-                this.live.defaultActions = w.actions;
-                progress.writes.push({ op: "ModifyListener", weights: w.weights });
-            }
+        // planWrites orders the writes in phases (the routes, then the default action, or the other
+        // way round, see routing.ts). The writes of one phase are independent: they go out together,
+        // so 60 routes cost one round trip and not 60 within the tick's budget. A phase starts only
+        // after every write of the one before succeeded; on a failure the next phase is not written.
+        for (const phase of writePhases(writes)) {
+            const settled = await Promise.allSettled(phase.map(async (w) => {
+                if (w.op === "ModifyRule") {
+                    await this.call("ModifyRule", () => this.deps.elb.send(new ModifyRuleCommand({ RuleArn: w.ruleArn, Actions: w.actions })));
+                    this.live.ruleActions[w.ruleArn] = w.actions;
+                    progress.writes.push({ op: "ModifyRule", ruleArn: w.ruleArn, target: w.target });
+                } else {
+                    await this.call("ModifyListener", () =>
+                        this.deps.elb.send(new ModifyListenerCommand({ ListenerArn: this.config.listenerArn, DefaultActions: w.actions })));
+                    this.live.defaultActions = w.actions;
+                    progress.writes.push({ op: "ModifyListener", weights: w.weights });
+                }
+            }));
+            const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+            if (failed) throw failed.reason;
         }
         // Only now that the routing matches the decision may the state say so.
         this.state = result.state;
         await this.capacity(progress);
         await this.save(progress);
         return this.line(progress);
-    }
-
-    /** The log line of a lifecycle event that needed no decision. */
-    noDecisionLine(observation: Observation | undefined, reason: string): Record<string, unknown> {
-        const label = modeLabel(modeOf(this.state));
-        const health = observation && {
-            primary: groupStatus(observation.primary, this.config.minHealthy.primary),
-            backup: groupStatus(observation.backup, this.config.minHealthy.backup),
-        };
-        this.progress = {
-            tick: this.ticks, ...health, decision: label, previousDecision: label, transition: "none", reason, writes: [],
-            ...(observation ? { observedAt: new Date(observation.at).toISOString() } : {}),
-        };
-        return this.line(this.progress);
     }
 
     private startProgress(result: DecideResult, observation: Observation): Progress {
@@ -654,21 +472,18 @@ class Invocation {
         }
     }
 
-    private async describeAsgs(groups: GroupRole[]): Promise<Record<GroupRole, LiveAsg & { terminating: string[] }>> {
+    private async describeAsgs(groups: GroupRole[]): Promise<Record<GroupRole, LiveAsg>> {
         const names = groups.map((g) => this.config.autoScalingGroups[g].name);
         const out = await this.call("DescribeAutoScalingGroups", () =>
             this.deps.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names })));
-        const live = {} as Record<GroupRole, LiveAsg & { terminating: string[] }>;
+        const live = {} as Record<GroupRole, LiveAsg>;
         for (const g of groups) {
             const asg = out.AutoScalingGroups?.find((a) => a.AutoScalingGroupName === this.config.autoScalingGroups[g].name);
             if (!asg) {
                 throw new FailoverApiError("DescribeAutoScalingGroups",
                     new Error(`auto-scaling group ${this.config.autoScalingGroups[g].name} not found`));
             }
-            live[g] = {
-                desired: asg.DesiredCapacity ?? 0, min: asg.MinSize ?? 0, max: asg.MaxSize ?? 0,
-                terminating: (asg.Instances ?? []).filter((i) => i.LifecycleState === "Terminating:Wait" && i.InstanceId).map((i) => i.InstanceId!),
-            };
+            live[g] = { desired: asg.DesiredCapacity ?? 0, min: asg.MinSize ?? 0, max: asg.MaxSize ?? 0 };
         }
         return live;
     }

@@ -8,7 +8,7 @@ import { STOP_MARGIN_MS } from "./controller-config";
  * fails (ALB weights alone never do: an all-unhealthy target group "fails open"), and back
  * after a settle period. On by default; `false` registers no controller.
  *
- * With failover on a stack takes at most {@link MAX_FAILOVER_ROUTES} (61) `routes`: the
+ * With failover on a stack takes at most {@link MAX_FAILOVER_ROUTES} (94) `routes`: the
  * controller's config, one 16-digit rule id per route, must fit in Lambda's 4 KB of environment
  * variables with every ARN and name at its longest (failover/config-size.ts has the byte math).
  * @see https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
@@ -39,7 +39,7 @@ export const FailoverSpecSchema = z.union([
          * unreserved: an account whose quota is still the new-account 10 cannot reserve any, and
          * `pulumi up` fails on the function. Set `false` there (or ask for a higher quota).
          *
-         * Without it invocations may overlap (a lifecycle or alarm event during the minute's poll
+         * Without it invocations may overlap (an alarm event during the minute's poll
          * run). Routing writes are safe anyway: each is planned against the live listener and
          * writes the same routing for the same health. The stored state is the risk (two runs
          * could each save what they saw, and a raise's original desired capacity could be lost),

@@ -45,7 +45,7 @@ export const LoadBalancedStackSpecSchema = z.strictObject({
     traffic: TrafficSchema.optional(),
     /**
      * Listener rules that send matching requests to one group (application LB only), at most 99
-     * (an ALB's default quota is 100 rules), and at most {@link MAX_FAILOVER_ROUTES} (61) with
+     * (an ALB's default quota is 100 rules), and at most {@link MAX_FAILOVER_ROUTES} (94) with
      * `traffic.failover` on: the failover controller's config, which lists every route's rule id,
      * must fit in Lambda's 4 KB for environment variables with every ARN and name at its longest.
      * @see https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
