@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { TYPE_TOKENS } from "../common/tokens";
 import { applyTransform, Transform } from "../common/transform";
-import type { GroupRole, ResolvedStackSpec } from "../stack/schema";
+import { GROUP_ROLES, GroupRole } from "../common/roles";
+import type { ResolvedStackSpec } from "../stack/schema";
 import { CONFIG_ENV_VAR, encodeFailoverConfig, FailoverControllerConfig, listenerRuleArnPrefix } from "./controller-config";
 import type { ResolvedFailover } from "./schema";
 import { elbNamespace } from "../monitoring/alarms";
@@ -120,7 +121,7 @@ export class FailoverController extends pulumi.ComponentResource {
         const t = args.transform ?? {};
         const tags = args.tags ?? {};
         const parent = { parent: this };
-        const roles: GroupRole[] = ["primary", "backup"];
+        const roles = GROUP_ROLES;
 
         this.stateParameter = new aws.ssm.Parameter(`${name}-state`, {
             type: "String",

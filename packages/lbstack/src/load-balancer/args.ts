@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { GroupRole, ResolvedGroup, ResolvedLoadBalancer, ResolvedRoute } from "../stack/schema";
+import { GROUP_ROLES, GroupRole } from "../common/roles";
+import type { ResolvedGroup, ResolvedLoadBalancer, ResolvedRoute } from "../stack/schema";
 
 /** Pure helpers that turn a validated spec into load balancer resource args (no Pulumi calls). */
 
@@ -49,7 +50,7 @@ export function weightedForward(weights: Record<GroupRole, number>, targetGroupA
     return {
         type: "forward",
         forward: {
-            targetGroups: (["primary", "backup"] as const).map((role) => ({ arn: targetGroupArns[role], weight: weights[role] })),
+            targetGroups: GROUP_ROLES.map((role) => ({ arn: targetGroupArns[role], weight: weights[role] })),
         },
     };
 }

@@ -1,11 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { GroupRole } from "../stack/schema";
+import { GROUP_ROLES as ROLES, GroupRole } from "../common/roles";
 import type { AlarmKey, ResolvedAlarmTuning, ResolvedMonitoring } from "./schema";
 
 /** Pure helpers: which alarms a stack gets and their CloudWatch args (no Pulumi calls). */
 
-const ROLES: readonly GroupRole[] = ["primary", "backup"];
 
 /** One alarm lbstack creates, before any resource exists. */
 export interface AlarmDefinition {

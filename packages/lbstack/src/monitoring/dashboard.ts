@@ -1,4 +1,4 @@
-import type { GroupRole } from "../stack/schema";
+import { GROUP_ROLES as ROLES, GroupRole } from "../common/roles";
 import { elbNamespace } from "./alarms";
 
 /**
@@ -10,7 +10,6 @@ import { elbNamespace } from "./alarms";
 /** PutDashboard refuses bodies above 1 MB. */
 export const DASHBOARD_BODY_LIMIT_BYTES = 1_000_000;
 
-const ROLES: readonly GroupRole[] = ["primary", "backup"];
 
 export interface DashboardInput {
     /** The stack's name, shown in the header. */

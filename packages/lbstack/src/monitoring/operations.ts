@@ -1,13 +1,13 @@
 import { deployIssues, scalingIssues } from "../app-group/operations-schema";
 import { launchMode } from "../instance/launch-template";
-import type { GroupRole, LoadBalancedStackSpecSchema, ResolvedStackSpec } from "../stack/schema";
+import { GROUP_ROLES as ROLES, GroupRole } from "../common/roles";
+import type { LoadBalancedStackSpecSchema, ResolvedStackSpec } from "../stack/schema";
 import type { z } from "zod";
 import { AlarmContext, alarmDefinitions, rollbackAlarmIds } from "./alarms";
 import { monitoringIssues, ResolvedMonitoring } from "./schema";
 
 type ParsedSpec = z.output<typeof LoadBalancedStackSpecSchema>;
 
-const ROLES: readonly GroupRole[] = ["primary", "backup"];
 
 /** How many alarms would stop this group's instance refresh (0 with monitoring off). */
 export function rollbackAlarmCount(monitoring: ResolvedMonitoring | false, ctx: AlarmContext, role: GroupRole): number {

@@ -1,3 +1,4 @@
+import { GROUP_ROLES } from "../common/roles";
 import { UNKNOWN } from "./mock-runtime";
 import type { PlanFigures, StackFigures } from "./figures";
 import type { PlannedResource } from "./mock-runtime";
@@ -75,7 +76,7 @@ export function sectionRows(value: unknown, path: string[] = []): [string, strin
  * under its own heading.
  */
 export function stackFiguresLines(title: string, f: StackFigures): string[] {
-    const roles = ["primary", "backup"] as const;
+    const roles = GROUP_ROLES;
     const fields = [...new Set(roles.flatMap((r) => Object.keys(f.groups?.[r] ?? {})))];
     const rows = [[title, ...roles]];
     for (const k of fields) {

@@ -15,8 +15,9 @@ import { MonitoringSpecSchema, resolveMonitoring, ResolvedMonitoring } from "../
 import { operationsIssues, rollbackAlarmCount } from "../monitoring/operations";
 import type { AlarmContext } from "../monitoring/alarms";
 
-export const GROUP_ROLES = ["primary", "backup"] as const;
-export type GroupRole = (typeof GROUP_ROLES)[number];
+import { GROUP_ROLES, GroupRole } from "../common/roles";
+export { GROUP_ROLES };
+export type { GroupRole };
 
 export const GroupSpecSchema = z.strictObject(groupShape);
 /** One application group as a user writes it. */
